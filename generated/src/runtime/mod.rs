@@ -1,0 +1,12 @@
+//! The hand-written runtime of the generated crate: the HTTP client, errors and the types that
+//! encode Stripe's conventions. stripegen copies this directory verbatim from `templates/runtime/`.
+
+mod client;
+mod error;
+mod types;
+
+pub use client::{Client, ClientBuilder};
+#[doc(hidden)]
+pub use client::{Method, PathSegment};
+pub use error::{ApiError, Error};
+pub use types::{Decimal, Emptyable, Expandable, List, Object, RangeBounds, RangeQuery, Timestamp};

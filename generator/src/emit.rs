@@ -1,0 +1,452 @@
+//! Stage 3: IR -> tokens, one function per kind of item. Generated code names everything of the
+//! runtime and of sibling modules through `super::`, so a module compiles wherever the runtime is
+//! re-exported by its parent (the generated crate's root, or a test module).
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::*;
+use crate::lower::UNKNOWN_VARIANT;
+
+/// The items of one module.
+pub fn module(module: &Module) -> TokenStream {
+    let types = module.types.iter().map(|def| type_def(def, &module.name));
+    let calls = operations(module);
+    quote! {
+        #(#types)*
+        #calls
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+fn deprecated(flag: bool) -> TokenStream {
+    if flag {
+        quote! { #[deprecated] }
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The Rust type for a reference, seen from inside `module`.
+pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
+    match ty {
+        TypeRef::Bool => quote! { bool },
+        TypeRef::Int => quote! { i64 },
+        TypeRef::Float => quote! { f64 },
+        TypeRef::String => quote! { String },
+        TypeRef::Timestamp => quote! { super::Timestamp },
+        TypeRef::Decimal => quote! { super::Decimal },
+        TypeRef::Json => quote! { ::serde_json::Value },
+        TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        TypeRef::Named {
+            module: target,
+            name,
+        } => {
+            let name = ident(name);
+            if target == module {
+                quote! { #name }
+            } else {
+                let target = ident(target);
+                quote! { super::#target::#name }
+            }
+        }
+        TypeRef::Vec(item) => {
+            let item = type_ref(item, module);
+            quote! { Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_ref(value, module);
+            quote! { ::std::collections::BTreeMap<String, #value> }
+        }
+        TypeRef::Expandable { object, .. } => {
+            let object = type_ref(object, module);
+            quote! { super::Expandable<#object> }
+        }
+        TypeRef::Emptyable(inner) => {
+            let inner = type_ref(inner, module);
+            quote! { super::Emptyable<#inner> }
+        }
+        TypeRef::List(item) => {
+            let item = type_ref(item, module);
+            quote! { super::List<#item> }
+        }
+        TypeRef::RangeQuery => quote! { super::RangeQuery },
+        TypeRef::RangeBounds => quote! { super::RangeBounds },
+    }
+}
+
+fn type_def(def: &TypeDef, module: &str) -> TokenStream {
+    let docs = doc(&def.doc);
+    let deprecated = deprecated(def.deprecated);
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, id_type } => {
+            structure(&name, fields, id_type.as_deref(), def.direction, module)
+        }
+        TypeKind::Enum { variants } => string_enum(&name, variants),
+        TypeKind::Union {
+            variants,
+            dispatch_on_object,
+        } => union(&name, variants, *dispatch_on_object, def.direction, module),
+        TypeKind::Id => id(&name),
+        TypeKind::Alias(ty) => {
+            let ty = type_ref(ty, module);
+            quote! { pub type #name = #ty; }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+fn structure(
+    name: &Ident,
+    fields: &[Field],
+    id_type: Option<&str>,
+    direction: Direction,
+    module: &str,
+) -> TokenStream {
+    let all_optional = fields.iter().all(|f| !f.required);
+    let field_tokens = fields.iter().map(|field| {
+        let docs = doc(&field.doc);
+        let deprecated = deprecated(field.deprecated);
+        let field_name = ident(&field.name);
+        let mut ty = type_ref(&field.ty, module);
+        if field.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        if !field.required {
+            ty = quote! { Option<#ty> };
+        }
+        let rename = (field.name != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote! { #[serde(rename = #wire)] }
+        });
+        // Requests never send absent fields. Responses write `null` back where the API does.
+        let skip = (!field.required && (direction == Direction::Request || !field.nullable))
+            .then(|| quote! { #[serde(skip_serializing_if = "Option::is_none")] });
+        quote! {
+            #docs
+            #deprecated
+            #rename
+            #skip
+            pub #field_name: #ty,
+        }
+    });
+    match direction {
+        Direction::Response => {
+            let object_impl = id_type.map(|id| {
+                let id = ident(id);
+                quote! {
+                    impl super::Object for #name {
+                        type Id = #id;
+                        fn id(&self) -> &#id {
+                            &self.id
+                        }
+                    }
+                }
+            });
+            quote! {
+                #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+                #[non_exhaustive]
+                pub struct #name {
+                    #(#field_tokens)*
+                }
+                #object_impl
+            }
+        }
+        Direction::Request => {
+            let constructor = (!all_optional).then(|| request_constructor(name, fields, module));
+            let default = all_optional.then(|| quote! { Default, });
+            quote! {
+                #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+                pub struct #name {
+                    #(#field_tokens)*
+                }
+                #constructor
+            }
+        }
+    }
+}
+
+/// `new(required...)` for request structs that can't derive `Default`.
+fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let field_name = ident(&f.name);
+        let ty = type_ref(&f.ty, module);
+        if f.boxed {
+            quote! { #field_name: Box<#ty> }
+        } else {
+            quote! { #field_name: impl Into<#ty> }
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let field_name = ident(&f.name);
+        if !f.required {
+            quote! { #field_name: None }
+        } else if f.boxed {
+            quote! { #field_name }
+        } else {
+            quote! { #field_name: #field_name.into() }
+        }
+    });
+    quote! {
+        impl #name {
+            /// Sets the required fields; the others start out unset.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    }
+}
+
+fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
+    let unknown = ident(UNKNOWN_VARIANT);
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
+    let variant_docs = variants.iter().map(|v| doc(&format!("`{}`", v.wire_name)));
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #names,)*
+            /// A value this version of the crate does not know; also lets you send one.
+            #unknown(String),
+        }
+        impl #name {
+            /// The value as Stripe spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#names => #wires,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    #(#wires => Self::#names,)*
+                    other => Self::#unknown(other.to_owned()),
+                })
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                let Ok(parsed) = value.parse();
+                Ok(parsed)
+            }
+        }
+    }
+}
+
+fn union(
+    name: &Ident,
+    variants: &[UnionVariant],
+    dispatch_on_object: bool,
+    direction: Direction,
+    module: &str,
+) -> TokenStream {
+    let unknown = ident(UNKNOWN_VARIANT);
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let ty = type_ref(&v.ty, module);
+            match v.ty {
+                TypeRef::Named { .. } => quote! { Box<#ty> },
+                _ => ty,
+            }
+        })
+        .collect();
+    if !dispatch_on_object {
+        let (catch_all, derives) = match direction {
+            Direction::Response => (
+                Some(quote! {
+                    /// A shape this version of the crate does not know.
+                    #unknown(::serde_json::Value),
+                }),
+                quote! { ::serde::Deserialize, ::serde::Serialize },
+            ),
+            Direction::Request => (None, quote! { ::serde::Serialize }),
+        };
+        return quote! {
+            #[derive(Clone, Debug, PartialEq, #derives)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#names(#types),)*
+                #catch_all
+            }
+        };
+    }
+    let objects: Vec<&str> = variants
+        .iter()
+        .filter_map(|v| v.object.as_deref())
+        .collect();
+    quote! {
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#names(#types),)*
+            /// An object whose `object` this version of the crate does not know.
+            #unknown(::serde_json::Value),
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#names(value) => value.serialize(serializer),)*
+                    Self::#unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use ::serde::de::Error as _;
+                let value = ::serde_json::Value::deserialize(deserializer)?;
+                let object = value.get("object").and_then(::serde_json::Value::as_str);
+                Ok(match object {
+                    #(Some(#objects) => Self::#names(::serde_json::from_value(value).map_err(D::Error::custom)?),)*
+                    _ => Self::#unknown(value),
+                })
+            }
+        }
+    }
+}
+
+fn id(name: &Ident) -> TokenStream {
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize)]
+        #[serde(transparent)]
+        pub struct #name(String);
+        impl #name {
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl From<String> for #name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+        impl From<&str> for #name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+    }
+}
+
+fn operations(module: &Module) -> TokenStream {
+    let mut owners: Vec<Option<&str>> = Vec::new();
+    for op in &module.operations {
+        if !owners.contains(&op.owner.as_deref()) {
+            owners.push(op.owner.as_deref());
+        }
+    }
+    let blocks = owners.into_iter().map(|owner| {
+        let calls = module
+            .operations
+            .iter()
+            .filter(|op| op.owner.as_deref() == owner)
+            .map(|op| call(op, &module.name));
+        match owner {
+            Some(owner) => {
+                let owner: syn::Path =
+                    syn::parse_str(owner).unwrap_or_else(|_| syn::parse_quote!(Self));
+                quote! { impl #owner { #(#calls)* } }
+            }
+            None => quote! { #(#calls)* },
+        }
+    });
+    quote! { #(#blocks)* }
+}
+
+fn call(op: &Operation, module: &str) -> TokenStream {
+    let docs = doc(&op.doc);
+    let deprecated = deprecated(op.deprecated);
+    let fn_name = ident(&op.fn_name);
+    let path_args = op.path_params.iter().map(|p| {
+        let name = ident(&p.name);
+        match &p.ty {
+            TypeRef::String => quote! { #name: &str },
+            ty => {
+                let ty = type_ref(ty, module);
+                quote! { #name: &#ty }
+            }
+        }
+    });
+    let params_arg = op.params.as_ref().map(|params| {
+        let params = ident(params);
+        quote! { params: &#params }
+    });
+    let mut template = op.path.clone();
+    let mut segments = Vec::new();
+    for p in &op.path_params {
+        template = template.replace(&format!("{{{}}}", p.wire_name), "{}");
+        let name = ident(&p.name);
+        segments.push(match &p.ty {
+            TypeRef::String => quote! { super::PathSegment(#name) },
+            _ => quote! { super::PathSegment(#name.as_str()) },
+        });
+    }
+    let path = if segments.is_empty() {
+        quote! { #template }
+    } else {
+        quote! { &format!(#template, #(#segments),*) }
+    };
+    let method = match op.method {
+        Method::Get => quote! { super::Method::Get },
+        Method::Post => quote! { super::Method::Post },
+        Method::Delete => quote! { super::Method::Delete },
+    };
+    let params_value = match &op.params {
+        Some(_) => quote! { Some(params) },
+        None => quote! { None::<&()> },
+    };
+    let response = type_ref(&op.response, module);
+    let args = path_args.chain(params_arg);
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #fn_name(client: &super::Client, #(#args),*) -> Result<#response, super::Error> {
+            client.send(#method, #path, #params_value).await
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The intermediate representation: plain data describing the crate to emit. Lowering produces it
+//! from the OpenAPI document; emission turns it into tokens. Every name in here is final (already a
+//! valid, collision-free Rust identifier).
+
+/// The whole generated API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.version` of the spec: the default `Stripe-Version`.
+    pub version: String,
+    /// Sorted by name.
+    pub modules: Vec<Module>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    pub name: String,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: String,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+    /// Request parameter types are only serialized; response types go both ways.
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+        /// Set for resources with an `id` field: the ID newtype, implementing `Object`.
+        id_type: Option<String>,
+    },
+    /// A string enum; emission adds the catch-all variant for values this crate doesn't know.
+    Enum { variants: Vec<Variant> },
+    /// `anyOf` of several alternatives.
+    Union {
+        variants: Vec<UnionVariant>,
+        /// `Some` when every alternative is an object with a constant `object` field, so the
+        /// union can dispatch on it; otherwise alternatives are tried in order.
+        dispatch_on_object: bool,
+    },
+    /// A newtype around the string ID of one resource.
+    Id,
+    /// A type alias, for component schemas that are not objects, enums or unions.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub doc: String,
+    pub ty: TypeRef,
+    /// `Option<T>` when false.
+    pub required: bool,
+    /// `null` is a documented value: serialized as `null` rather than skipped.
+    pub nullable: bool,
+    pub deprecated: bool,
+    /// Stored behind a `Box` because the field's type contains this struct.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub wire_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// The constant `object` value of this alternative, when dispatching on it.
+    pub object: Option<String>,
+}
+
+/// A reference to a type, as used by a field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    Bool,
+    Int,
+    Float,
+    String,
+    /// Seconds since the Unix epoch.
+    Timestamp,
+    /// A decimal number sent as a string, every digit kept.
+    Decimal,
+    /// Any JSON value.
+    Json,
+    /// A JSON object of unknown shape.
+    JsonObject,
+    /// A generated type.
+    Named {
+        module: String,
+        name: String,
+    },
+    Vec(Box<TypeRef>),
+    /// A map with string keys, ordered by key.
+    Map(Box<TypeRef>),
+    /// An ID or the expanded object. `id` is the ID type of the object.
+    Expandable {
+        object: Box<TypeRef>,
+        id: Box<TypeRef>,
+    },
+    /// A request parameter that can also be sent as `""` to clear it.
+    Emptyable(Box<TypeRef>),
+    /// Stripe's list envelope.
+    List(Box<TypeRef>),
+    /// Stripe's `created`-style filter: an exact integer or a `gt`/`gte`/`lt`/`lte` range.
+    RangeQuery,
+    /// The bounds half of `RangeQuery` on its own.
+    RangeBounds,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The resource type whose `impl` block holds the call; `None` for a free function.
+    pub owner: Option<String>,
+    pub fn_name: String,
+    pub doc: String,
+    pub deprecated: bool,
+    pub method: Method,
+    /// The path template, `{name}` for each path parameter.
+    pub path: String,
+    pub path_params: Vec<PathParam>,
+    /// The parameter struct (query string for GET/DELETE, form body for POST).
+    pub params: Option<String>,
+    pub response: TypeRef,
+    /// For list calls: the item type, which enables auto-pagination.
+    pub list_item: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathParam {
+    pub name: String,
+    pub wire_name: String,
+    /// An ID newtype, or `TypeRef::String`.
+    pub ty: TypeRef,
+}

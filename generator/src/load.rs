@@ -1,0 +1,331 @@
+//! Stage 1: read the spec (YAML or JSON), apply the overlays, check the document and parse it into
+//! `openapiv3::OpenAPI`.
+//!
+//! Overlays use the OpenAPI Overlay 1.0 format: each action selects nodes with a JSONPath
+//! (RFC 9535) `target` and either merges `update` into them or removes them. We chose it over JSON
+//! merge patch because merge patch cannot express "replace this `$ref` property" or "remove this
+//! array element" without restating whole objects, and because an action that selects nothing can
+//! be reported as a mistake.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::pointer;
+
+/// The checked document, kept both raw (for pointers) and parsed.
+pub struct Loaded {
+    pub file: PathBuf,
+    pub api: openapiv3::OpenAPI,
+}
+
+/// Reads `spec`, applies `overlays` in the order given and checks the result.
+pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
+    let mut doc = read_document(spec)?;
+    for overlay in overlays {
+        apply_overlay(&mut doc, overlay)?;
+    }
+    let file = spec.to_path_buf();
+    let blame = |pointer: String, message: String| Error::Spec {
+        file: file.clone(),
+        pointer,
+        message: if overlays.is_empty() {
+            message
+        } else {
+            format!("{message} (after applying overlays)")
+        },
+    };
+    validate(&doc, &blame)?;
+    let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc).map_err(|err| {
+        blame(
+            path_to_pointer(err.path()),
+            format!("not a valid OpenAPI 3.0 node: {}", err.inner()),
+        )
+    })?;
+    Ok(Loaded { file, api })
+}
+
+/// Overlay files under `dir`, in file-name order (the order they are applied in).
+pub fn overlay_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
+        let is_document = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        );
+        if is_document {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads a YAML or JSON file (by extension; YAML is a superset of JSON anyway) into a JSON value.
+pub fn read_document(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if path.extension().and_then(|e| e.to_str()) == Some("json") {
+        serde_json::from_str(&text).map_err(|err| Error::Syntax {
+            file: path.to_path_buf(),
+            line: Some(err.line()),
+            message: err.to_string(),
+        })
+    } else {
+        serde_yaml::from_str(&text).map_err(|err| Error::Syntax {
+            file: path.to_path_buf(),
+            line: err.location().map(|l| l.line()),
+            message: err.to_string(),
+        })
+    }
+}
+
+fn apply_overlay(doc: &mut Value, overlay_path: &Path) -> Result<()> {
+    let overlay = read_document(overlay_path)?;
+    let fail = |pointer: &str, message: String| Error::Spec {
+        file: overlay_path.to_path_buf(),
+        pointer: pointer.to_string(),
+        message,
+    };
+    match overlay.get("overlay").and_then(Value::as_str) {
+        Some(version) if version.starts_with("1.") => {}
+        _ => {
+            return Err(fail(
+                "#/overlay",
+                "expected an OpenAPI Overlay 1.x document (`overlay: 1.0.0`)".into(),
+            ))
+        }
+    }
+    let Some(actions) = overlay.get("actions").and_then(Value::as_array) else {
+        return Err(fail(
+            "#/actions",
+            "an overlay needs an `actions` list".into(),
+        ));
+    };
+    for (index, action) in actions.iter().enumerate() {
+        let at = format!("#/actions/{index}");
+        let target = action
+            .get("target")
+            .and_then(Value::as_str)
+            .ok_or_else(|| fail(&at, "action has no `target` string".into()))?;
+        let path = serde_json_path::JsonPath::parse(target)
+            .map_err(|err| fail(&format!("{at}/target"), format!("invalid JSONPath: {err}")))?;
+        let pointers: Vec<String> = path
+            .query_located(doc)
+            .locations()
+            .map(|location| location.to_json_pointer())
+            .collect();
+        if pointers.is_empty() {
+            return Err(fail(
+                &format!("{at}/target"),
+                format!("`{target}` selects nothing in the document"),
+            ));
+        }
+        let remove = action.get("remove").and_then(Value::as_bool) == Some(true);
+        match (remove, action.get("update")) {
+            (true, None) => {
+                // Last first, so earlier array indices stay valid.
+                for pointer in pointers.iter().rev() {
+                    remove_at(doc, pointer);
+                }
+            }
+            (false, Some(update)) => {
+                for pointer in &pointers {
+                    if let Some(node) = doc.pointer_mut(pointer) {
+                        merge(node, update);
+                    }
+                }
+            }
+            _ => {
+                return Err(fail(
+                    &at,
+                    "an action needs exactly one of `update` or `remove: true`".into(),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn remove_at(doc: &mut Value, pointer: &str) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let token = last.replace("~1", "/").replace("~0", "~");
+    match doc.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.shift_remove(&token);
+        }
+        Some(Value::Array(items)) => {
+            if let Ok(index) = token.parse::<usize>() {
+                if index < items.len() {
+                    items.remove(index);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Overlay 1.0 update semantics: objects merge recursively, arrays are appended to, anything else
+/// is replaced.
+fn merge(node: &mut Value, update: &Value) {
+    match (node, update) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                match target.get_mut(key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(target), Value::Array(extra)) => target.extend(extra.iter().cloned()),
+        (Value::Array(target), value) => target.push(value.clone()),
+        (node, value) => *node = value.clone(),
+    }
+}
+
+const SCHEMA_TYPES: &[&str] = &["string", "integer", "number", "boolean", "object", "array"];
+
+/// Checks what `openapiv3` would accept silently or lose: dangling `$ref`s, empty or misplaced
+/// `enum`s, unknown `type`s and cyclic `allOf` chains.
+fn validate(doc: &Value, blame: &dyn Fn(String, String) -> Error) -> Result<()> {
+    walk(doc, doc, "#", blame)?;
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for name in schemas.keys() {
+            let start = format!("#/components/schemas/{}", pointer::escape(name));
+            check_all_of_cycle(doc, &start, &mut Vec::new(), blame)?;
+        }
+    }
+    Ok(())
+}
+
+fn walk(
+    doc: &Value,
+    node: &Value,
+    at: &str,
+    blame: &dyn Fn(String, String) -> Error,
+) -> Result<()> {
+    match node {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref") {
+                let reference = reference.as_str().unwrap_or_default();
+                if !reference.starts_with("#/") {
+                    return Err(blame(
+                        format!("{at}/$ref"),
+                        format!(
+                            "only local references (`#/...`) are supported, found `{reference}`"
+                        ),
+                    ));
+                }
+                if pointer::resolve(doc, reference).is_none() {
+                    return Err(blame(
+                        format!("{at}/$ref"),
+                        format!("reference `{reference}` resolves to nothing"),
+                    ));
+                }
+            }
+            let in_schema_keyword_position = !at.ends_with("/properties")
+                && !at.ends_with("/schemas")
+                && !at.ends_with("/paths")
+                && !at.ends_with("/encoding");
+            if in_schema_keyword_position {
+                if let Some(values) = map.get("enum") {
+                    match values {
+                        Value::Array(items) if !items.is_empty() => {}
+                        _ => {
+                            return Err(blame(
+                                format!("{at}/enum"),
+                                "`enum` must be a non-empty list of values".into(),
+                            ))
+                        }
+                    }
+                }
+                if let Some(kind) = map.get("type") {
+                    let known = kind.as_str().is_some_and(|k| SCHEMA_TYPES.contains(&k));
+                    // `type` is also a field of security schemes (`http`, `apiKey`, ...).
+                    let is_security_scheme = at.contains("/securitySchemes/");
+                    if !known && !is_security_scheme {
+                        return Err(blame(
+                            format!("{at}/type"),
+                            format!("unsupported schema type {kind}"),
+                        ));
+                    }
+                }
+            }
+            for (key, value) in map {
+                walk(doc, value, &pointer::push(at, key), blame)?;
+            }
+        }
+        Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                walk(doc, value, &format!("{at}/{index}"), blame)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_all_of_cycle(
+    doc: &Value,
+    at: &str,
+    stack: &mut Vec<String>,
+    blame: &dyn Fn(String, String) -> Error,
+) -> Result<()> {
+    if stack.iter().any(|seen| seen == at) {
+        stack.push(at.to_string());
+        return Err(blame(
+            stack[0].clone(),
+            format!("`allOf` refers back to itself: {}", stack.join(" -> ")),
+        ));
+    }
+    let Some(parts) = pointer::resolve(doc, at)
+        .and_then(|schema| schema.get("allOf"))
+        .and_then(Value::as_array)
+    else {
+        return Ok(());
+    };
+    stack.push(at.to_string());
+    for part in parts {
+        if let Some(reference) = part.get("$ref").and_then(Value::as_str) {
+            check_all_of_cycle(doc, reference, stack, blame)?;
+        }
+    }
+    stack.pop();
+    Ok(())
+}
+
+/// Renders the path `serde_path_to_error` reports as a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            serde_path_to_error::Segment::Map { key } => pointer = pointer::push(&pointer, key),
+            serde_path_to_error::Segment::Enum { variant } => {
+                pointer = pointer::push(&pointer, variant)
+            }
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}

@@ -1,0 +1,137 @@
+//! Turning spec names into Rust identifiers: case conversion, keywords, leading digits and
+//! collisions. Lowering is the only user.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords (strict and reserved, 2021 edition) that can't be field or function names. `self`,
+/// `Self`, `super` and `crate` can't even be raw identifiers, so every keyword gets a `_` suffix
+/// rather than an `r#` prefix, which also reads better at use sites.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// A `snake_case` identifier for a field, function, module or parameter.
+pub fn snake(name: &str) -> String {
+    let mut ident = name.to_snake_case();
+    if ident.is_empty() {
+        ident = "empty".into();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// An `UpperCamelCase` identifier for a type or variant.
+pub fn pascal(name: &str) -> String {
+    // heck drops the separator between digits (`v2_1` -> `V21`); keep it visible instead.
+    let mut ident = name.to_upper_camel_case();
+    if ident.is_empty() {
+        ident = "Empty".into();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, 'V');
+    }
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// Hands out identifiers that are unique within one namespace (a module's types, a struct's
+/// fields, an enum's variants): the second `foo_bar` after `foo.bar` becomes `foo_bar_2`.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    pub fn claim(&mut self, ident: String) -> String {
+        if self.taken.insert(ident.clone()) {
+            return ident;
+        }
+        let separator = if ident.contains(char::is_uppercase) {
+            ""
+        } else {
+            "_"
+        };
+        (2..)
+            .map(|n| format!("{ident}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+/// English plural of the last word of a `PascalCase` name, good enough for resource names.
+pub fn plural(name: &str) -> String {
+    if name.ends_with("ss")
+        || name.ends_with('x')
+        || name.ends_with("ch")
+        || name.ends_with("sh")
+        || name.ends_with('s')
+    {
+        format!("{name}es")
+    } else if let Some(stem) = name.strip_suffix('y') {
+        if stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
+            format!("{name}s")
+        } else {
+            format!("{stem}ies")
+        }
+    } else {
+        format!("{name}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_valid_rust() {
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("3d_secure"), "_3d_secure");
+        assert_eq!(snake("foo-bar.baz"), "foo_bar_baz");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(
+            pascal("identity.verification_session"),
+            "IdentityVerificationSession"
+        );
+        assert_eq!(pascal("3ds"), "V3ds");
+        assert_eq!(pascal("self"), "Self_");
+        assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("*"), "Empty");
+    }
+
+    #[test]
+    fn collisions_get_numbered() {
+        let mut names = Namespace::default();
+        assert_eq!(names.claim("FooBar".into()), "FooBar");
+        assert_eq!(names.claim("FooBar".into()), "FooBar2");
+        let mut fields = Namespace::default();
+        assert_eq!(fields.claim("foo_bar".into()), "foo_bar");
+        assert_eq!(fields.claim("foo_bar".into()), "foo_bar_2");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural("VerificationSession"), "VerificationSessions");
+        assert_eq!(plural("Supply"), "Supplies");
+        assert_eq!(plural("Key"), "Keys");
+        assert_eq!(plural("Box"), "Boxes");
+    }
+}

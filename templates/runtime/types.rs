@@ -1,0 +1,232 @@
+//! Types for Stripe's conventions that generated code builds on.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// A point in time as Stripe sends it: whole seconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+
+    /// The same instant as a `SystemTime`.
+    pub fn to_system_time(self) -> std::time::SystemTime {
+        let offset = std::time::Duration::from_secs(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            std::time::UNIX_EPOCH + offset
+        } else {
+            std::time::UNIX_EPOCH - offset
+        }
+    }
+}
+
+impl From<i64> for Timestamp {
+    fn from(seconds: i64) -> Self {
+        Self(seconds)
+    }
+}
+
+/// A decimal number Stripe sends as a string (`"12.3456789"`). Kept as text so no digit is lost;
+/// parse it with the decimal crate of your choice.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Decimal(String);
+
+impl Decimal {
+    pub fn new(digits: impl Into<String>) -> Self {
+        Self(digits.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Decimal {
+    fn from(digits: &str) -> Self {
+        Self(digits.to_owned())
+    }
+}
+
+/// A Stripe object with an ID: what an `Expandable` field can hold expanded.
+pub trait Object {
+    type Id;
+    fn id(&self) -> &Self::Id;
+}
+
+/// A field that holds an object's ID, or the whole object when the request asked to `expand` it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expandable<T: Object> {
+    Id(T::Id),
+    Object(Box<T>),
+}
+
+impl<T: Object> Expandable<T> {
+    /// The ID, whichever form was received.
+    pub fn id(&self) -> &T::Id {
+        match self {
+            Self::Id(id) => id,
+            Self::Object(object) => object.id(),
+        }
+    }
+
+    /// The object, when it was expanded.
+    pub fn as_object(&self) -> Option<&T> {
+        match self {
+            Self::Id(_) => None,
+            Self::Object(object) => Some(object),
+        }
+    }
+}
+
+impl<T> Serialize for Expandable<T>
+where
+    T: Object + Serialize,
+    T::Id: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Id(id) => id.serialize(serializer),
+            Self::Object(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Expandable<T>
+where
+    T: Object + DeserializeOwned,
+    T::Id: From<String>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExpandableVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T> Visitor<'de> for ExpandableVisitor<T>
+        where
+            T: Object + DeserializeOwned,
+            T::Id: From<String>,
+        {
+            type Value = Expandable<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ID string or an expanded object")
+            }
+
+            fn visit_str<E: de::Error>(self, id: &str) -> Result<Self::Value, E> {
+                Ok(Expandable::Id(T::Id::from(id.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, id: String) -> Result<Self::Value, E> {
+                Ok(Expandable::Id(T::Id::from(id)))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                // Deserializing the object straight from the map keeps error paths precise.
+                let object = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Expandable::Object(Box::new(object)))
+            }
+        }
+
+        deserializer.deserialize_any(ExpandableVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A request parameter that can be set, or sent as `""` to clear the value Stripe has stored.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Emptyable<T> {
+    /// Sends `param=` (an empty string): clears the value.
+    Empty,
+    Set(T),
+}
+
+impl<T> From<T> for Emptyable<T> {
+    fn from(value: T) -> Self {
+        Self::Set(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Emptyable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Empty => serializer.serialize_str(""),
+            Self::Set(value) => value.serialize(serializer),
+        }
+    }
+}
+
+/// One page of a list call.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    /// Whether another page follows this one.
+    pub has_more: bool,
+    /// The path this list was fetched from.
+    pub url: String,
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut list = serializer.serialize_struct("List", 4)?;
+        list.serialize_field("object", "list")?;
+        list.serialize_field("data", &self.data)?;
+        list.serialize_field("has_more", &self.has_more)?;
+        list.serialize_field("url", &self.url)?;
+        list.end()
+    }
+}
+
+/// A filter on an integer field such as `created`: one exact value, or a range.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RangeQuery {
+    Exact(i64),
+    Range(RangeBounds),
+}
+
+impl RangeQuery {
+    /// Values greater than or equal to `from` and less than `until`.
+    pub fn between(from: i64, until: i64) -> Self {
+        Self::Range(RangeBounds {
+            gte: Some(from),
+            lt: Some(until),
+            ..RangeBounds::default()
+        })
+    }
+}
+
+impl From<i64> for RangeQuery {
+    fn from(exact: i64) -> Self {
+        Self::Exact(exact)
+    }
+}
+
+impl From<RangeBounds> for RangeQuery {
+    fn from(bounds: RangeBounds) -> Self {
+        Self::Range(bounds)
+    }
+}
+
+/// Bounds of a `RangeQuery`; unset bounds are not sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RangeBounds {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gt: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gte: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lt: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lte: Option<i64>,
+}

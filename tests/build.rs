@@ -1,0 +1,44 @@
+//! Turns every insta snapshot of generated code into a module of this crate, so `cargo test`
+//! fails when a snapshot would not compile.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let snapshots = Path::new("tests/snapshots");
+    println!("cargo:rerun-if-changed={}", snapshots.display());
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let mut modules = String::new();
+    let mut entries: Vec<_> = std::fs::read_dir(snapshots)
+        .map(|dir| dir.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for path in entries {
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("snapshots__"))
+            .and_then(|n| n.strip_suffix(".snap"))
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).expect("snapshot is readable");
+        // insta's header is a `---`-delimited block before the snapshot body.
+        let body = text
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split_once("\n---\n"))
+            .map(|(_, body)| body)
+            .unwrap_or(&text);
+        let file = Path::new(&out_dir).join(format!("{name}.rs"));
+        std::fs::write(&file, body).expect("OUT_DIR is writable");
+        writeln!(
+            modules,
+            "/// Generated from `tests/fixtures/{name}.yaml`.\npub mod {name} {{\n    pub use stripe_api::*;\n    include!({:?});\n}}",
+            file.display().to_string()
+        )
+        .expect("writing to a String cannot fail");
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    std::fs::write(Path::new(&out_dir).join("compiled_snapshots.rs"), modules)
+        .expect("OUT_DIR is writable");
+}

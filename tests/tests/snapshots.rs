@@ -1,0 +1,65 @@
+//! Snapshot of the generated code for every spec fixture in `tests/fixtures/`. The build script of
+//! this crate compiles each accepted snapshot (see `build.rs`).
+
+use std::path::Path;
+
+fn generate(fixture: &str) -> String {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(format!("{fixture}.yaml"));
+    let config = stripegen::Config {
+        spec,
+        overlays: Vec::new(),
+        crate_name: "fixture".to_string(),
+    };
+    stripegen::generate_modules_inline(&config)
+        .unwrap_or_else(|err| panic!("fixture {fixture} failed to generate: {err}"))
+}
+
+macro_rules! fixtures {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                insta::assert_snapshot!(stringify!($name), generate(stringify!($name)));
+            }
+        )*
+
+        /// Every fixture file has a test above, so none is silently left out.
+        #[test]
+        fn every_fixture_has_a_snapshot_test() {
+            let tested = [$(stringify!($name)),*];
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    let stem = path.file_stem().unwrap().to_str().unwrap();
+                    assert!(tested.contains(&stem), "fixture {stem}.yaml has no snapshot test");
+                }
+            }
+        }
+    };
+}
+
+fixtures!(
+    deleted,
+    docs,
+    emptyable,
+    enums,
+    expandable,
+    list,
+    modules,
+    names,
+    nested_params,
+    nullable,
+    polymorphic,
+    recursive,
+    structs,
+);
+
+#[test]
+fn generation_is_deterministic() {
+    for fixture in ["structs", "names", "polymorphic"] {
+        assert_eq!(generate(fixture), generate(fixture));
+    }
+}
