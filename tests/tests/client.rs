@@ -241,3 +241,96 @@ fn the_secret_key_never_appears_in_debug_output() {
     assert!(!shown.contains("sk_live_very_secret"), "{shown}");
     assert!(shown.contains("[redacted]"));
 }
+
+/// Answers the first `failures.len()` requests with those statuses (and headers), then 200.
+async fn flaky_server(failures: &[(u16, Option<&str>)]) -> MockServer {
+    let server = MockServer::start().await;
+    for (index, (status, should_retry)) in failures.iter().enumerate() {
+        let mut response = ResponseTemplate::new(*status)
+            .set_body_json(json!({"error": {"type": "api_error", "message": "try later"}}));
+        if let Some(advice) = should_retry {
+            response = response.insert_header("Stripe-Should-Retry", *advice);
+        }
+        Mock::given(method("POST"))
+            .respond_with(response)
+            .up_to_n_times(1)
+            .with_priority(u8::try_from(index + 1).unwrap())
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("climate.order")))
+        .with_priority(100)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn cancel_order(server: &MockServer) -> Result<stripe_api::climate::Order, Error> {
+    stripe_api::climate::Order::cancel(
+        &client(server),
+        &stripe_api::climate::OrderId::new("climorder_1"),
+        &Default::default(),
+    )
+    .await
+}
+
+async fn idempotency_keys(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| header(r, "idempotency-key").unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn retries_409_500_and_503_with_one_idempotency_key() {
+    let server = flaky_server(&[(409, None), (500, None)]).await;
+    cancel_order(&server).await.unwrap();
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys.len(), 3, "two retries, then success");
+    assert!(
+        !keys[0].is_empty() && keys.iter().all(|k| *k == keys[0]),
+        "{keys:?}"
+    );
+
+    let server = flaky_server(&[(503, None)]).await;
+    cancel_order(&server).await.unwrap();
+    assert_eq!(idempotency_keys(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn gives_up_after_the_configured_retries() {
+    let server = flaky_server(&[(500, None), (500, None), (500, None), (500, None)]).await;
+    let err = cancel_order(&server).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Api(ref e) if e.status == 500),
+        "{err:?}"
+    );
+    assert_eq!(
+        idempotency_keys(&server).await.len(),
+        3,
+        "1 attempt + 2 retries"
+    );
+}
+
+#[tokio::test]
+async fn does_not_retry_a_400_or_when_stripe_says_not_to() {
+    let server = flaky_server(&[(400, None)]).await;
+    assert!(matches!(
+        cancel_order(&server).await,
+        Err(Error::InvalidRequest(_))
+    ));
+    assert_eq!(idempotency_keys(&server).await.len(), 1);
+
+    let server = flaky_server(&[(500, Some("false"))]).await;
+    assert!(matches!(cancel_order(&server).await, Err(Error::Api(_))));
+    assert_eq!(idempotency_keys(&server).await.len(), 1);
+
+    // ... and retries what it marks retryable even though the status alone would not be.
+    let server = flaky_server(&[(400, Some("true"))]).await;
+    cancel_order(&server).await.unwrap();
+    assert_eq!(idempotency_keys(&server).await.len(), 2);
+}

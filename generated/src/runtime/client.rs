@@ -10,6 +10,9 @@ use super::error::Error;
 
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
+const DEFAULT_MAX_NETWORK_RETRIES: u32 = 2;
+const INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// A Stripe API client. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
@@ -19,6 +22,7 @@ pub struct Client {
     base_url: String,
     stripe_version: String,
     stripe_account: Option<String>,
+    max_network_retries: u32,
 }
 
 impl fmt::Debug for Client {
@@ -28,6 +32,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.base_url)
             .field("stripe_version", &self.stripe_version)
             .field("stripe_account", &self.stripe_account)
+            .field("max_network_retries", &self.max_network_retries)
             .finish()
     }
 }
@@ -40,6 +45,7 @@ pub struct ClientBuilder {
     stripe_version: String,
     stripe_account: Option<String>,
     timeout: Duration,
+    max_network_retries: u32,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -70,6 +76,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How often a failed request is retried (default 2): connection errors, 409 and 5xx
+    /// responses, and whatever Stripe marks with `Stripe-Should-Retry: true`.
+    pub fn max_network_retries(mut self, retries: u32) -> Self {
+        self.max_network_retries = retries;
+        self
+    }
+
     /// How long one request may take (default 80 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -87,6 +100,7 @@ impl ClientBuilder {
             base_url: self.base_url,
             stripe_version: self.stripe_version,
             stripe_account: self.stripe_account,
+            max_network_retries: self.max_network_retries,
         })
     }
 }
@@ -133,6 +147,7 @@ impl Client {
             stripe_version: crate::API_VERSION.to_owned(),
             stripe_account: None,
             timeout: DEFAULT_TIMEOUT,
+            max_network_retries: DEFAULT_MAX_NETWORK_RETRIES,
         }
     }
 
@@ -165,19 +180,49 @@ impl Client {
         })
     }
 
-    /// The non-generic part of `send`, compiled once for all calls.
+    /// The non-generic part of `send`, compiled once for all calls: sends the request, retrying
+    /// as Stripe's SDKs do. A POST carries one `Idempotency-Key` across all its attempts, so a
+    /// retry can never apply the request twice.
     async fn execute(
         &self,
         method: Method,
         path: &str,
         encoded: String,
     ) -> Result<(u16, Option<String>, Vec<u8>), Error> {
+        let idempotency_key = (method == Method::Post).then(|| uuid::Uuid::new_v4().to_string());
+        let mut retries = 0;
+        loop {
+            let request = self.request(method, path, &encoded, idempotency_key.as_deref());
+            let outcome = match request.send().await {
+                Ok(response) => read_response(response).await,
+                Err(error) => Err(connection_error(error)),
+            };
+            if retries < self.max_network_retries && should_retry(&outcome) {
+                retries += 1;
+                tokio::time::sleep(retry_delay(retries)).await;
+                continue;
+            }
+            let (status, request_id, body, _) = outcome?;
+            if !(200..300).contains(&status) {
+                return Err(Error::from_response(status, request_id, &body));
+            }
+            return Ok((status, request_id, body));
+        }
+    }
+
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        encoded: &str,
+        idempotency_key: Option<&str>,
+    ) -> reqwest::RequestBuilder {
         let mut url = format!("{}{}", self.base_url, path);
         let mut request = match method {
             Method::Get | Method::Delete => {
                 if !encoded.is_empty() {
                     url.push('?');
-                    url.push_str(&encoded);
+                    url.push_str(encoded);
                 }
                 let method = if method == Method::Get {
                     reqwest::Method::GET
@@ -190,9 +235,11 @@ impl Client {
                 .http
                 .post(&url)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-                .body(encoded),
+                .body(encoded.to_owned()),
         };
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
         request = request
             .bearer_auth(&self.secret_key)
             .header("Stripe-Version", &self.stripe_version)
@@ -203,29 +250,68 @@ impl Client {
         if let Some(account) = &self.stripe_account {
             request = request.header("Stripe-Account", account);
         }
-        let response = request.send().await.map_err(|e| {
-            if e.is_timeout() {
-                Error::Timeout
-            } else {
-                Error::Connection(e)
-            }
-        })?;
-        let status = response.status().as_u16();
-        let request_id = response
+        request
+    }
+}
+
+/// Status, `Request-Id`, body and `Stripe-Should-Retry` of a response.
+type Received = (u16, Option<String>, Vec<u8>, Option<bool>);
+
+async fn read_response(response: reqwest::Response) -> Result<Received, Error> {
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
             .headers()
-            .get("Request-Id")
+            .get(name)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                Error::Timeout
-            } else {
-                Error::Connection(e)
-            }
-        })?;
-        if !(200..300).contains(&status) {
-            return Err(Error::from_response(status, request_id, &body));
+            .map(str::to_owned)
+    };
+    let request_id = header("Request-Id");
+    let should_retry = header("Stripe-Should-Retry").map(|v| v == "true");
+    let body = response.bytes().await.map_err(connection_error)?;
+    Ok((status, request_id, body.to_vec(), should_retry))
+}
+
+fn connection_error(error: reqwest::Error) -> Error {
+    if error.is_timeout() {
+        Error::Timeout
+    } else {
+        Error::Connection(error)
+    }
+}
+
+/// Stripe's retry rules: its `Stripe-Should-Retry` header decides when present; otherwise
+/// connection failures and timeouts, 409 (a conflicting concurrent request) and 5xx are retried.
+fn should_retry(outcome: &Result<Received, Error>) -> bool {
+    match outcome {
+        Err(Error::Connection(_) | Error::Timeout) => true,
+        Err(_) => false,
+        Ok((_, _, _, Some(advice))) => *advice,
+        Ok((status, _, _, None)) => *status == 409 || *status >= 500,
+    }
+}
+
+/// `min(0.5 s * 2^(n-1), 5 s)`, scaled by a random 50-100 % so clients that failed together
+/// don't retry together.
+fn retry_delay(retry: u32) -> Duration {
+    let exponential = INITIAL_RETRY_DELAY.saturating_mul(1 << retry.saturating_sub(1).min(16));
+    exponential
+        .min(MAX_RETRY_DELAY)
+        .mul_f64(0.5 + fastrand::f64() * 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_doubles_up_to_five_seconds_with_jitter() {
+        for (retry, full) in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 5.0), (30, 5.0)] {
+            let delay = retry_delay(retry).as_secs_f64();
+            assert!(
+                delay >= full * 0.5 && delay <= full,
+                "retry {retry}: {delay}"
+            );
         }
-        Ok((status, request_id, body.to_vec()))
     }
 }
