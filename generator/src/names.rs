@@ -18,7 +18,7 @@ const KEYWORDS: &[&str] = &[
 
 /// A `snake_case` identifier for a field, function, module or parameter.
 pub fn snake(name: &str) -> String {
-    let mut ident = name.to_snake_case();
+    let mut ident = ascii_only(name.to_snake_case());
     if ident.is_empty() {
         ident = "empty".into();
     }
@@ -33,8 +33,7 @@ pub fn snake(name: &str) -> String {
 
 /// An `UpperCamelCase` identifier for a type or variant.
 pub fn pascal(name: &str) -> String {
-    // heck drops the separator between digits (`v2_1` -> `V21`); keep it visible instead.
-    let mut ident = name.to_upper_camel_case();
+    let mut ident = ascii_only(name.to_upper_camel_case());
     if ident.is_empty() {
         ident = "Empty".into();
     }
@@ -44,6 +43,13 @@ pub fn pascal(name: &str) -> String {
     if KEYWORDS.contains(&ident.as_str()) {
         ident.push('_');
     }
+    ident
+}
+
+/// Drops characters that would make `proc_macro2::Ident::new` panic (heck keeps non-ASCII letters
+/// and symbols it does not split on).
+fn ascii_only(mut ident: String) -> String {
+    ident.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     ident
 }
 
@@ -115,6 +121,8 @@ mod tests {
         assert_eq!(pascal("self"), "Self_");
         assert_eq!(pascal(""), "Empty");
         assert_eq!(pascal("*"), "Empty");
+        assert_eq!(snake("größe€"), "gre");
+        assert_eq!(pascal("✓ok"), "Ok");
     }
 
     #[test]
