@@ -777,6 +777,13 @@ impl Order {
     ) -> Result<super::List<Order>, super::Error> {
         client.send(super::Method::Get, "/v1/climate/orders", Some(params)).await
     }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListOrders,
+    ) -> super::ListStream<Order> {
+        client.paginate("/v1/climate/orders".to_owned(), params)
+    }
     /// Creates a Climate order object for a given Climate product. The order will be processed immediately after creation and payment will be deducted your Stripe balance.
     ///
     /// `POST /v1/climate/orders`
@@ -847,6 +854,13 @@ impl Product {
     ) -> Result<super::List<Product>, super::Error> {
         client.send(super::Method::Get, "/v1/climate/products", Some(params)).await
     }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListProducts,
+    ) -> super::ListStream<Product> {
+        client.paginate("/v1/climate/products".to_owned(), params)
+    }
     /// Retrieves the details of a Climate product with the given ID.
     ///
     /// `GET /v1/climate/products/{product}`
@@ -875,6 +889,13 @@ impl Supplier {
         params: &ListSuppliers,
     ) -> Result<super::List<Supplier>, super::Error> {
         client.send(super::Method::Get, "/v1/climate/suppliers", Some(params)).await
+    }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListSuppliers,
+    ) -> super::ListStream<Supplier> {
+        client.paginate("/v1/climate/suppliers".to_owned(), params)
     }
     /// Retrieves a Climate supplier object.
     ///

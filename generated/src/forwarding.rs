@@ -387,6 +387,13 @@ impl Request {
     ) -> Result<super::List<Request>, super::Error> {
         client.send(super::Method::Get, "/v1/forwarding/requests", Some(params)).await
     }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListRequests,
+    ) -> super::ListStream<Request> {
+        client.paginate("/v1/forwarding/requests".to_owned(), params)
+    }
     /// Creates a ForwardingRequest object.
     ///
     /// `POST /v1/forwarding/requests`

@@ -2352,6 +2352,13 @@ impl VerificationReport {
             .send(super::Method::Get, "/v1/identity/verification_reports", Some(params))
             .await
     }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListVerificationReports,
+    ) -> super::ListStream<VerificationReport> {
+        client.paginate("/v1/identity/verification_reports".to_owned(), params)
+    }
     /// Retrieves an existing VerificationReport
     ///
     /// `GET /v1/identity/verification_reports/{report}`
@@ -2383,6 +2390,13 @@ impl VerificationSession {
         client
             .send(super::Method::Get, "/v1/identity/verification_sessions", Some(params))
             .await
+    }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListVerificationSessions,
+    ) -> super::ListStream<VerificationSession> {
+        client.paginate("/v1/identity/verification_sessions".to_owned(), params)
     }
     /// Creates a VerificationSession object.
     ///

@@ -8,6 +8,9 @@ pub use runtime::*;
 /// Calls and types of `climate`.
 #[rustfmt::skip]
 pub mod climate;
+/// Calls and types of `crypto`.
+#[rustfmt::skip]
+pub mod crypto;
 /// Calls and types of `forwarding`.
 #[rustfmt::skip]
 pub mod forwarding;

@@ -2193,6 +2193,13 @@ impl WebhookEndpoint {
     ) -> Result<super::List<WebhookEndpoint>, super::Error> {
         client.send(super::Method::Get, "/v1/webhook_endpoints", Some(params)).await
     }
+    /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    pub fn list_all(
+        client: &super::Client,
+        params: &ListWebhookEndpoints,
+    ) -> super::ListStream<WebhookEndpoint> {
+        client.paginate("/v1/webhook_endpoints".to_owned(), params)
+    }
     /// A webhook endpoint must have a `url` and a list of `enabled_events`. You may optionally specify the Boolean `connect` parameter. If set to true, then a Connect webhook endpoint that notifies the specified `url` about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified `url` only about events from your account is created. You can also create webhook endpoints in the [webhooks settings](https://dashboard.stripe.com/account/webhooks) section of the Dashboard.
     ///
     /// `POST /v1/webhook_endpoints`

@@ -441,12 +441,33 @@ fn call(op: &Operation, module: &str) -> TokenStream {
         None => quote! { None::<&()> },
     };
     let response = type_ref(&op.response, module);
-    let args = path_args.chain(params_arg);
+    let args: Vec<TokenStream> = path_args.chain(params_arg).collect();
+    let paginated = op.paginate.as_ref().map(|(name, item)| {
+        let name = ident(name);
+        let item = type_ref(item, module);
+        let doc = format!(
+            " Every item of [`Self::{}`], fetched page by page as the stream is polled.",
+            op.fn_name
+        );
+        let owned_path = if segments.is_empty() {
+            quote! { #template.to_owned() }
+        } else {
+            quote! { format!(#template, #(#segments),*) }
+        };
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #name(client: &super::Client, #(#args),*) -> super::ListStream<#item> {
+                client.paginate(#owned_path, params)
+            }
+        }
+    });
     quote! {
         #docs
         #deprecated
         pub async fn #fn_name(client: &super::Client, #(#args),*) -> Result<#response, super::Error> {
             client.send(#method, #path, #params_value).await
         }
+        #paginated
     }
 }

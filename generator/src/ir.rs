@@ -137,8 +137,9 @@ pub struct Operation {
     /// The parameter struct (query string for GET/DELETE, form body for POST).
     pub params: Option<String>,
     pub response: TypeRef,
-    /// For list calls: the item type, which enables auto-pagination.
-    pub list_item: Option<TypeRef>,
+    /// For list calls whose items have IDs: the name of the auto-paginating twin of this call
+    /// (`list_all`) and the item type.
+    pub paginate: Option<(String, TypeRef)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

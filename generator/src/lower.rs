@@ -845,7 +845,7 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .map(|(p, _)| format!("{}::{}", p.module, p.name))
             .unwrap_or_else(|| format!("{}::", raw.module));
-        let namespace = self.fn_names.entry(owner_key).or_default();
+        let namespace = self.fn_names.entry(owner_key.clone()).or_default();
         let fn_name = match &action {
             Some(action) if owner.is_some() => {
                 let name = namespace.claim(action.clone());
@@ -978,8 +978,11 @@ impl<'a> Lowerer<'a> {
             Some(schema) => self.type_ref(schema, &response_ctx)?.0,
             None => TypeRef::Json,
         };
-        let list_item = match &response {
-            TypeRef::List(item) => Some((**item).clone()),
+        let paginate = match &response {
+            TypeRef::List(item) if params.is_some() && self.has_id(item) => {
+                let namespace = self.fn_names.entry(owner_key).or_default();
+                Some((namespace.claim(format!("{fn_name}_all")), (**item).clone()))
+            }
             _ => None,
         };
         let mut doc = op
@@ -1010,7 +1013,7 @@ impl<'a> Lowerer<'a> {
             path_params: typed_path_params,
             params,
             response,
-            list_item,
+            paginate,
         };
         self.modules
             .entry(module)
@@ -1018,6 +1021,16 @@ impl<'a> Lowerer<'a> {
             .operations
             .push(operation);
         Ok(())
+    }
+
+    /// Whether `ty` is a generated resource with an ID (and so implements `Object`).
+    fn has_id(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named { module, name } = ty else {
+            return false;
+        };
+        self.placements
+            .values()
+            .any(|p| p.owns_id && p.module == *module && p.name == *name)
     }
 
     fn form_body(&self, op: &'a openapiv3::Operation, at: &str) -> Result<Option<ObjectView<'a>>> {

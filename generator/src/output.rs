@@ -17,6 +17,10 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/client.rs"),
     ),
     ("error.rs", include_str!("../../templates/runtime/error.rs")),
+    (
+        "pagination.rs",
+        include_str!("../../templates/runtime/pagination.rs"),
+    ),
     ("types.rs", include_str!("../../templates/runtime/types.rs")),
 ];
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.in");

@@ -3,10 +3,12 @@
 
 mod client;
 mod error;
+mod pagination;
 mod types;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{AppInfo, Client, ClientBuilder, RequestOptions};
 #[doc(hidden)]
 pub use client::{Method, PathSegment};
 pub use error::{ApiError, Error};
+pub use pagination::ListStream;
 pub use types::{Decimal, Emptyable, Expandable, List, Object, RangeBounds, RangeQuery, Timestamp};

@@ -1,6 +1,7 @@
 //! The HTTP client every generated call goes through.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -13,28 +14,51 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 const DEFAULT_MAX_NETWORK_RETRIES: u32 = 2;
 const INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
+const BINDINGS_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A Stripe API client. Cloning is cheap and shares the connection pool.
+/// A Stripe API client. Cloning is cheap: clones share the connection pool and settings.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    settings: Arc<Settings>,
+    /// Overrides for the calls made through this handle (see [`Client::with_options`]).
+    options: RequestOptions,
+}
+
+/// What a [`ClientBuilder`] configures, shared by every clone of a client.
+struct Settings {
     secret_key: String,
     base_url: String,
     stripe_version: String,
     stripe_account: Option<String>,
+    stripe_context: Option<String>,
     max_network_retries: u32,
+    user_agent: String,
+    client_user_agent: String,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("secret_key", &"[redacted]")
-            .field("base_url", &self.base_url)
-            .field("stripe_version", &self.stripe_version)
-            .field("stripe_account", &self.stripe_account)
-            .field("max_network_retries", &self.max_network_retries)
+            .field("base_url", &self.settings.base_url)
+            .field("stripe_version", &self.settings.stripe_version)
+            .field("stripe_account", &self.settings.stripe_account)
+            .field("stripe_context", &self.settings.stripe_context)
+            .field("max_network_retries", &self.settings.max_network_retries)
+            .field("options", &self.options)
             .finish()
     }
+}
+
+/// Who is using the client, added to `User-Agent` as Stripe's SDKs do for plugins and platforms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppInfo {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// Configures a [`Client`].
@@ -44,8 +68,10 @@ pub struct ClientBuilder {
     base_url: String,
     stripe_version: String,
     stripe_account: Option<String>,
+    stripe_context: Option<String>,
     timeout: Duration,
     max_network_retries: u32,
+    app_info: Option<AppInfo>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -53,7 +79,13 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &"[redacted]")
             .field("base_url", &self.base_url)
-            .finish_non_exhaustive()
+            .field("stripe_version", &self.stripe_version)
+            .field("stripe_account", &self.stripe_account)
+            .field("stripe_context", &self.stripe_context)
+            .field("timeout", &self.timeout)
+            .field("max_network_retries", &self.max_network_retries)
+            .field("app_info", &self.app_info)
+            .finish()
     }
 }
 
@@ -76,16 +108,37 @@ impl ClientBuilder {
         self
     }
 
-    /// How often a failed request is retried (default 2): connection errors, 409 and 5xx
-    /// responses, and whatever Stripe marks with `Stripe-Should-Retry: true`.
+    /// Sets the `Stripe-Context` header (the account context for organization keys).
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.stripe_context = Some(context.into());
+        self
+    }
+
+    /// How often a failed request is retried (default 2): connection errors, timeouts, 409 and
+    /// 5xx responses, and whatever Stripe marks with `Stripe-Should-Retry: true`.
     pub fn max_network_retries(mut self, retries: u32) -> Self {
         self.max_network_retries = retries;
         self
     }
 
-    /// How long one request may take (default 80 s).
+    /// How long one attempt may take (default 80 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Names your application in `User-Agent` and `X-Stripe-Client-User-Agent`.
+    pub fn app_info(
+        mut self,
+        name: impl Into<String>,
+        version: Option<String>,
+        url: Option<String>,
+    ) -> Self {
+        self.app_info = Some(AppInfo {
+            name: name.into(),
+            version,
+            url,
+        });
         self
     }
 
@@ -94,14 +147,90 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .build()
             .map_err(Error::Connection)?;
+        let mut user_agent = format!("Stripe/v1 RustBindings/{BINDINGS_VERSION}");
+        if let Some(app) = &self.app_info {
+            user_agent.push(' ');
+            user_agent.push_str(&app.name);
+            if let Some(version) = &app.version {
+                user_agent.push('/');
+                user_agent.push_str(version);
+            }
+            if let Some(url) = &app.url {
+                user_agent.push_str(&format!(" ({url})"));
+            }
+        }
+        let client_user_agent = serde_json::json!({
+            "bindings_version": BINDINGS_VERSION,
+            "lang": "rust",
+            "publisher": "stripegen",
+            "application": self.app_info,
+        })
+        .to_string();
         Ok(Client {
             http,
-            secret_key: self.secret_key,
-            base_url: self.base_url,
-            stripe_version: self.stripe_version,
-            stripe_account: self.stripe_account,
-            max_network_retries: self.max_network_retries,
+            settings: Arc::new(Settings {
+                secret_key: self.secret_key,
+                base_url: self.base_url,
+                stripe_version: self.stripe_version,
+                stripe_account: self.stripe_account,
+                stripe_context: self.stripe_context,
+                max_network_retries: self.max_network_retries,
+                user_agent,
+                client_user_agent,
+            }),
+            options: RequestOptions::default(),
         })
+    }
+}
+
+/// Per-request settings: pass them with [`Client::with_options`]. Each one that is set wins over
+/// the client's own setting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// Sent as `Idempotency-Key` on POST requests instead of a generated one.
+    pub idempotency_key: Option<String>,
+    pub stripe_account: Option<String>,
+    pub stripe_context: Option<String>,
+    pub stripe_version: Option<String>,
+    /// Fields to expand, added to those of the call's parameters.
+    pub expand: Vec<String>,
+    /// How long each attempt may take.
+    pub timeout: Option<Duration>,
+}
+
+impl RequestOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.stripe_account = Some(account.into());
+        self
+    }
+
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.stripe_context = Some(context.into());
+        self
+    }
+
+    pub fn stripe_version(mut self, version: impl Into<String>) -> Self {
+        self.stripe_version = Some(version.into());
+        self
+    }
+
+    pub fn expand(mut self, field: impl Into<String>) -> Self {
+        self.expand.push(field.into());
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 }
 
@@ -146,8 +275,25 @@ impl Client {
             base_url: DEFAULT_BASE_URL.to_owned(),
             stripe_version: crate::API_VERSION.to_owned(),
             stripe_account: None,
+            stripe_context: None,
             timeout: DEFAULT_TIMEOUT,
             max_network_retries: DEFAULT_MAX_NETWORK_RETRIES,
+            app_info: None,
+        }
+    }
+
+    /// A handle whose calls use `options`; it shares this client's connections. Options also
+    /// apply to every page fetched by a `list_all` stream started from the handle.
+    ///
+    /// ```ignore
+    /// let options = RequestOptions::new().idempotency_key("order-42").stripe_account("acct_1");
+    /// Order::create(&client.with_options(options), &params).await?;
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client {
+            http: self.http.clone(),
+            settings: Arc::clone(&self.settings),
+            options,
         }
     }
 
@@ -164,32 +310,54 @@ impl Client {
         P: Serialize,
         T: DeserializeOwned,
     {
-        let encoded = match params {
-            Some(params) => {
-                serde_qs::to_string(params).map_err(|e| Error::Encode(e.to_string()))?
-            }
+        let encoded = self.encode(params)?;
+        let (status, request_id, body) = self.execute(method, path, encoded).await?;
+        decode(status, request_id, &body)
+    }
+
+    /// Form-encodes parameters as Stripe's SDKs do (`a[b][0]=c`, brackets left unescaped) and
+    /// appends the options' `expand` entries after the parameters' own.
+    pub(crate) fn encode<P: Serialize>(&self, params: Option<&P>) -> Result<String, Error> {
+        let mut encoded = match params {
+            Some(params) => serde_qs::to_string(params)
+                .map_err(|e| Error::Encode(e.to_string()))?
+                .replace("%5B", "[")
+                .replace("%5D", "]"),
             None => String::new(),
         };
-        let (status, request_id, body) = self.execute(method, path, encoded).await?;
-        let deserializer = &mut serde_json::Deserializer::from_slice(&body);
-        serde_path_to_error::deserialize(deserializer).map_err(|err| Error::Deserialize {
-            status,
-            request_id,
-            path: err.path().to_string(),
-            message: err.into_inner().to_string(),
-        })
+        if !self.options.expand.is_empty() {
+            let taken = encoded
+                .split('&')
+                .filter(|pair| pair.starts_with("expand["))
+                .count();
+            for (index, field) in self.options.expand.iter().enumerate() {
+                if !encoded.is_empty() {
+                    encoded.push('&');
+                }
+                let key = format!("expand[{}]", taken + index);
+                let pair = serde_qs::to_string(&std::collections::BTreeMap::from([(key, field)]))
+                    .map_err(|e| Error::Encode(e.to_string()))?;
+                encoded.push_str(&pair.replace("%5B", "[").replace("%5D", "]"));
+            }
+        }
+        Ok(encoded)
     }
 
     /// The non-generic part of `send`, compiled once for all calls: sends the request, retrying
     /// as Stripe's SDKs do. A POST carries one `Idempotency-Key` across all its attempts, so a
     /// retry can never apply the request twice.
-    async fn execute(
+    pub(crate) async fn execute(
         &self,
         method: Method,
         path: &str,
         encoded: String,
     ) -> Result<(u16, Option<String>, Vec<u8>), Error> {
-        let idempotency_key = (method == Method::Post).then(|| uuid::Uuid::new_v4().to_string());
+        let idempotency_key = (method == Method::Post).then(|| {
+            self.options
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+        });
         let mut retries = 0;
         loop {
             let request = self.request(method, path, &encoded, idempotency_key.as_deref());
@@ -197,7 +365,7 @@ impl Client {
                 Ok(response) => read_response(response).await,
                 Err(error) => Err(connection_error(error)),
             };
-            if retries < self.max_network_retries && should_retry(&outcome) {
+            if retries < self.settings.max_network_retries && should_retry(&outcome) {
                 retries += 1;
                 tokio::time::sleep(retry_delay(retries)).await;
                 continue;
@@ -217,7 +385,9 @@ impl Client {
         encoded: &str,
         idempotency_key: Option<&str>,
     ) -> reqwest::RequestBuilder {
-        let mut url = format!("{}{}", self.base_url, path);
+        let settings = &self.settings;
+        let options = &self.options;
+        let mut url = format!("{}{}", settings.base_url, path);
         let mut request = match method {
             Method::Get | Method::Delete => {
                 if !encoded.is_empty() {
@@ -240,18 +410,49 @@ impl Client {
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
+        let version = options
+            .stripe_version
+            .as_ref()
+            .unwrap_or(&settings.stripe_version);
         request = request
-            .bearer_auth(&self.secret_key)
-            .header("Stripe-Version", &self.stripe_version)
-            .header(
-                "User-Agent",
-                concat!("Stripe/v1 RustBindings/", env!("CARGO_PKG_VERSION")),
-            );
-        if let Some(account) = &self.stripe_account {
+            .bearer_auth(&settings.secret_key)
+            .header("Stripe-Version", version)
+            .header("User-Agent", &settings.user_agent)
+            .header("X-Stripe-Client-User-Agent", &settings.client_user_agent);
+        let account = options
+            .stripe_account
+            .as_ref()
+            .or(settings.stripe_account.as_ref());
+        if let Some(account) = account {
             request = request.header("Stripe-Account", account);
+        }
+        let context = options
+            .stripe_context
+            .as_ref()
+            .or(settings.stripe_context.as_ref());
+        if let Some(context) = context {
+            request = request.header("Stripe-Context", context);
+        }
+        if let Some(timeout) = options.timeout {
+            request = request.timeout(timeout);
         }
         request
     }
+}
+
+/// Parses a successful response body, naming the JSON path of any mismatch.
+pub(crate) fn decode<T: DeserializeOwned>(
+    status: u16,
+    request_id: Option<String>,
+    body: &[u8],
+) -> Result<T, Error> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| Error::Deserialize {
+        status,
+        request_id,
+        path: err.path().to_string(),
+        message: err.into_inner().to_string(),
+    })
 }
 
 /// Status, `Request-Id`, body and `Stripe-Should-Retry` of a response.
