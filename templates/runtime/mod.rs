@@ -6,7 +6,7 @@ mod error;
 mod pagination;
 mod types;
 
-pub use client::{AppInfo, Client, ClientBuilder, RequestOptions};
+pub use client::{encode_form, AppInfo, Client, ClientBuilder, RequestOptions};
 #[doc(hidden)]
 pub use client::{Method, PathSegment};
 pub use error::{ApiError, Error};

@@ -315,14 +315,11 @@ impl Client {
         decode(status, request_id, &body)
     }
 
-    /// Form-encodes parameters as Stripe's SDKs do (`a[b][0]=c`, brackets left unescaped) and
-    /// appends the options' `expand` entries after the parameters' own.
+    /// Form-encodes parameters and appends the options' `expand` entries after the parameters'
+    /// own.
     pub(crate) fn encode<P: Serialize>(&self, params: Option<&P>) -> Result<String, Error> {
         let mut encoded = match params {
-            Some(params) => serde_qs::to_string(params)
-                .map_err(|e| Error::Encode(e.to_string()))?
-                .replace("%5B", "[")
-                .replace("%5D", "]"),
+            Some(params) => encode_form(params)?,
             None => String::new(),
         };
         if !self.options.expand.is_empty() {
@@ -335,9 +332,9 @@ impl Client {
                     encoded.push('&');
                 }
                 let key = format!("expand[{}]", taken + index);
-                let pair = serde_qs::to_string(&std::collections::BTreeMap::from([(key, field)]))
-                    .map_err(|e| Error::Encode(e.to_string()))?;
-                encoded.push_str(&pair.replace("%5B", "[").replace("%5D", "]"));
+                encoded.push_str(&encode_form(&std::collections::BTreeMap::from([(
+                    key, field,
+                )]))?);
             }
         }
         Ok(encoded)
@@ -438,6 +435,14 @@ impl Client {
         }
         request
     }
+}
+
+/// Form-encodes parameters exactly as the client sends them, and as Stripe's SDKs do: nested
+/// objects as `a[b][c]=v`, arrays always indexed (`expand[0]=x`), booleans as `true`/`false`,
+/// `Emptyable::Empty` as `key=`, brackets left unescaped.
+pub fn encode_form<P: Serialize>(params: &P) -> Result<String, Error> {
+    let encoded = serde_qs::to_string(params).map_err(|e| Error::Encode(e.to_string()))?;
+    Ok(encoded.replace("%5B", "[").replace("%5D", "]"))
 }
 
 /// Parses a successful response body, naming the JSON path of any mismatch.

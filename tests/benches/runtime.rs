@@ -1,0 +1,94 @@
+//! Runtime hot paths: deserializing a 100-item list of verification sessions (typed, and into
+//! `serde_json::Value` for comparison) and form-encoding a full create-session request.
+//! Run with `cargo bench -p stripegen-tests --bench runtime`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use serde_json::{json, Value};
+use stripe_api::identity::{
+    CreateVerificationSession, CreateVerificationSessionOptions,
+    CreateVerificationSessionOptionsDocument, CreateVerificationSessionProvidedDetails,
+    CreateVerificationSessionRelatedPerson, VerificationSession,
+};
+use stripe_api::{Emptyable, List};
+
+/// A list page of 100 sessions built from Stripe's fixture, each with its own ID.
+fn hundred_sessions() -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures3-2026-07-29.json");
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let session = &all["resources"]["identity.verification_session"];
+    let data: Vec<Value> = (0..100)
+        .map(|i| {
+            let mut item = session.clone();
+            item["id"] = json!(format!("vs_{i:024}"));
+            item
+        })
+        .collect();
+    serde_json::to_vec(&json!({
+        "object": "list",
+        "data": data,
+        "has_more": true,
+        "url": "/v1/identity/verification_sessions",
+    }))
+    .unwrap()
+}
+
+/// A create call with every parameter set.
+fn full_create_request() -> CreateVerificationSession {
+    CreateVerificationSession {
+        client_reference_id: Some("user_8842".into()),
+        expand: Some(vec!["last_verification_report".into(), "verified_outputs".into()]),
+        metadata: Some(
+            (0..10)
+                .map(|i| (format!("key_{i}"), format!("value {i} & more")))
+                .collect(),
+        ),
+        options: Some(CreateVerificationSessionOptions {
+            document: Some(Emptyable::Set(CreateVerificationSessionOptionsDocument {
+                allowed_types: Some(vec![
+                    "driving_license".parse().unwrap(),
+                    "id_card".parse().unwrap(),
+                    "passport".parse().unwrap(),
+                ]),
+                require_id_number: Some(true),
+                require_live_capture: Some(true),
+                require_matching_selfie: Some(true),
+            })),
+        }),
+        provided_details: Some(CreateVerificationSessionProvidedDetails {
+            email: Some("jenny.rosen@example.com".into()),
+            phone: Some("+15555550100".into()),
+        }),
+        related_customer: Some("cus_123".into()),
+        related_customer_account: Some("acct_123".into()),
+        related_person: Some(CreateVerificationSessionRelatedPerson::new("acct_1", "person_1")),
+        return_url: Some("https://example.com/return?session={ID}".into()),
+        type_: Some("document".parse().unwrap()),
+        verification_flow: None,
+    }
+}
+
+fn deserialize(c: &mut Criterion) {
+    let bytes = hundred_sessions();
+    let mut group = c.benchmark_group("list_of_100_verification_sessions");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("typed", |b| {
+        b.iter(|| serde_json::from_slice::<List<VerificationSession>>(black_box(&bytes)).unwrap())
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_slice::<Value>(black_box(&bytes)).unwrap())
+    });
+    group.finish();
+}
+
+fn encode(c: &mut Criterion) {
+    let params = full_create_request();
+    c.bench_function("form_encode_create_verification_session", |b| {
+        b.iter(|| stripe_api::encode_form(black_box(&params)).unwrap())
+    });
+}
+
+criterion_group!(benches, deserialize, encode);
+criterion_main!(benches);
