@@ -5,6 +5,7 @@
 //! [`ir`]) -> [`emit`] (-> tokens) -> [`format`] (-> source text) -> [`output`] (-> files on
 //! disk, or a drift check).
 
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod error;

@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask regenerate [--check]`.
+//! Maintainer tasks: `cargo xtask regenerate [--check]`, `cargo xtask spec-diff OLD NEW [--json]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +15,11 @@ fn main() -> ExitCode {
     {
         ["regenerate"] => regenerate(false),
         ["regenerate", "--check"] => regenerate(true),
-        _ => Err("usage: cargo xtask regenerate [--check]".to_string()),
+        ["spec-diff", old, new] => spec_diff(old, new, false),
+        ["spec-diff", old, new, "--json"] | ["spec-diff", "--json", old, new] => {
+            spec_diff(old, new, true)
+        }
+        _ => Err(USAGE.to_string()),
     };
     match result {
         Ok(code) => code,
@@ -25,6 +29,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+const USAGE: &str =
+    "usage: cargo xtask regenerate [--check]\n       cargo xtask spec-diff OLD NEW [--json]";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -52,5 +59,19 @@ fn regenerate(check: bool) -> Result<ExitCode, String> {
     }
     let changes = output.write(&out).map_err(|e| e.to_string())?;
     println!("generated/: {changes}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the semantic diff of two specs (Markdown, or JSON with `--json`). Succeeds whatever the
+/// diff says; fails only when a spec can't be read.
+fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
+    let old = stripegen::load::load(Path::new(old), &[]).map_err(|e| e.to_string())?;
+    let new = stripegen::load::load(Path::new(new), &[]).map_err(|e| e.to_string())?;
+    let diff = stripegen::diff::diff(&old.api, &new.api);
+    if json {
+        println!("{}", diff.to_json());
+    } else {
+        print!("{}", diff.to_markdown());
+    }
     Ok(ExitCode::SUCCESS)
 }
