@@ -266,6 +266,8 @@ pub struct Order {
 }
 impl super::Object for Order {
     type Id = OrderId;
+}
+impl super::HasId for Order {
     fn id(&self) -> &OrderId {
         &self.id
     }
@@ -389,6 +391,8 @@ pub struct Product {
 }
 impl super::Object for Product {
     type Id = ProductId;
+}
+impl super::HasId for Product {
     fn id(&self) -> &ProductId {
         &self.id
     }
@@ -567,6 +571,8 @@ pub struct Supplier {
 }
 impl super::Object for Supplier {
     type Id = SupplierId;
+}
+impl super::HasId for Supplier {
     fn id(&self) -> &SupplierId {
         &self.id
     }

@@ -166,6 +166,8 @@ pub struct OnrampQuotes {
 }
 impl super::Object for OnrampQuotes {
     type Id = OnrampQuotesId;
+}
+impl super::HasId for OnrampQuotes {
     fn id(&self) -> &OnrampQuotesId {
         &self.id
     }
@@ -353,6 +355,8 @@ pub struct OnrampSession {
 }
 impl super::Object for OnrampSession {
     type Id = OnrampSessionId;
+}
+impl super::HasId for OnrampSession {
     fn id(&self) -> &OnrampSessionId {
         &self.id
     }

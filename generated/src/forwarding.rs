@@ -289,6 +289,8 @@ pub struct Request {
 }
 impl super::Object for Request {
     type Id = RequestId;
+}
+impl super::HasId for Request {
     fn id(&self) -> &RequestId {
         &self.id
     }

@@ -1758,6 +1758,8 @@ pub struct VerificationReport {
 }
 impl super::Object for VerificationReport {
     type Id = VerificationReportId;
+}
+impl super::HasId for VerificationReport {
     fn id(&self) -> &VerificationReportId {
         &self.id
     }
@@ -2031,6 +2033,8 @@ pub struct VerificationSession {
 }
 impl super::Object for VerificationSession {
     type Id = VerificationSessionId;
+}
+impl super::HasId for VerificationSession {
     fn id(&self) -> &VerificationSessionId {
         &self.id
     }

@@ -11,6 +11,9 @@ pub mod climate;
 /// Calls and types of `crypto`.
 #[rustfmt::skip]
 pub mod crypto;
+/// Calls and types of `events`.
+#[rustfmt::skip]
+pub mod events;
 /// Calls and types of `forwarding`.
 #[rustfmt::skip]
 pub mod forwarding;

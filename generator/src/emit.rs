@@ -87,6 +87,11 @@ pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
         }
         TypeRef::RangeQuery => quote! { super::RangeQuery },
         TypeRef::RangeBounds => quote! { super::RangeBounds },
+        TypeRef::Event { event_type, object } => {
+            let event_type = type_ref(event_type, module);
+            let object = type_ref(object, module);
+            quote! { super::webhook::Event<#event_type, #object> }
+        }
     }
 }
 
@@ -95,8 +100,8 @@ fn type_def(def: &TypeDef, module: &str) -> TokenStream {
     let deprecated = deprecated(def.deprecated);
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct { fields, id_type } => {
-            structure(&name, fields, id_type.as_deref(), def.direction, module)
+        TypeKind::Struct { fields, object } => {
+            structure(&name, fields, object.as_ref(), def.direction, module)
         }
         TypeKind::Enum { variants } => string_enum(&name, variants),
         TypeKind::Union {
@@ -119,7 +124,7 @@ fn type_def(def: &TypeDef, module: &str) -> TokenStream {
 fn structure(
     name: &Ident,
     fields: &[Field],
-    id_type: Option<&str>,
+    object: Option<&ObjectImpl>,
     direction: Direction,
     module: &str,
 ) -> TokenStream {
@@ -152,15 +157,22 @@ fn structure(
     });
     match direction {
         Direction::Response => {
-            let object_impl = id_type.map(|id| {
-                let id = ident(id);
+            let object_impl = object.map(|object| {
+                let id = ident(&object.id_type);
+                let has_id = object.id_always_present.then(|| {
+                    quote! {
+                        impl super::HasId for #name {
+                            fn id(&self) -> &#id {
+                                &self.id
+                            }
+                        }
+                    }
+                });
                 quote! {
                     impl super::Object for #name {
                         type Id = #id;
-                        fn id(&self) -> &#id {
-                            &self.id
-                        }
                     }
+                    #has_id
                 }
             });
             quote! {
@@ -334,7 +346,9 @@ fn union(
                 let value = ::serde_json::Value::deserialize(deserializer)?;
                 let object = value.get("object").and_then(::serde_json::Value::as_str);
                 Ok(match object {
-                    #(Some(#objects) => Self::#names(::serde_json::from_value(value).map_err(D::Error::custom)?),)*
+                    #(Some(#objects) => Self::#names(::serde_path_to_error::deserialize(value).map_err(|e| {
+                        D::Error::custom(format_args!("{} (at `{}`)", e.inner(), e.path()))
+                    })?),)*
                     _ => Self::#unknown(value),
                 })
             }

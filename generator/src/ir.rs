@@ -38,8 +38,8 @@ pub enum Direction {
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,
-        /// Set for resources with an `id` field: the ID newtype, implementing `Object`.
-        id_type: Option<String>,
+        /// Set for resources: how they implement `Object` (and `HasId`).
+        object: Option<ObjectImpl>,
     },
     /// A string enum; emission adds the catch-all variant for values this crate doesn't know.
     Enum { variants: Vec<Variant> },
@@ -54,6 +54,14 @@ pub enum TypeKind {
     Id,
     /// A type alias, for component schemas that are not objects, enums or unions.
     Alias(TypeRef),
+}
+
+/// A resource's ID type, and whether every instance carries an ID (most do; an upcoming invoice,
+/// for one, has none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectImpl {
+    pub id_type: String,
+    pub id_always_present: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +129,11 @@ pub enum TypeRef {
     RangeQuery,
     /// The bounds half of `RangeQuery` on its own.
     RangeBounds,
+    /// The webhook event envelope, with the event type enum and the union of event objects.
+    Event {
+        event_type: Box<TypeRef>,
+        object: Box<TypeRef>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -22,12 +22,15 @@ use crate::pointer;
 pub const SHARED_MODULE: &str = "shared";
 /// The catch-all variant every generated string enum gets.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
+/// Module of the webhook event types (`EventType`, `EventObject`, `Event`).
+pub const EVENTS_MODULE: &str = "events";
 /// Names the runtime defines at the crate root; generated modules must not shadow them.
 const RESERVED_MODULES: &[&str] = &["runtime", "webhook", "lib"];
 
 pub fn lower(loaded: &Loaded) -> Result<Api> {
     let mut lowerer = Lowerer::new(&loaded.api, &loaded.file)?;
     lowerer.lower_components()?;
+    lowerer.lower_events();
     lowerer.lower_operations()?;
     let mut api = Api {
         version: loaded.api.info.version.clone(),
@@ -64,6 +67,8 @@ struct Placement {
     id: Option<TypeRef>,
     /// Resources with their own ID implement `Object` (and can be `Expandable`).
     owns_id: bool,
+    /// The `id` is required and not nullable: the resource implements `HasId`.
+    id_always_present: bool,
 }
 
 #[derive(Default)]
@@ -106,6 +111,19 @@ struct Lowerer<'a> {
     modules: BTreeMap<String, ModuleBuilder>,
     /// Per owner type: the function names taken by its calls.
     fn_names: BTreeMap<String, Namespace>,
+    /// Stripe's event types, when the spec lists them (see `event_types`), with the names
+    /// reserved for the event types in the events module.
+    events: Option<Events>,
+}
+
+/// The webhook event types of the API and where their types go.
+struct Events {
+    values: Vec<String>,
+    type_name: String,
+    object_name: String,
+    event_name: String,
+    /// The content key of the `EventType` enum, so the parameters listing event types use it.
+    key: String,
 }
 
 impl<'a> Lowerer<'a> {
@@ -117,8 +135,10 @@ impl<'a> Lowerer<'a> {
             placements: BTreeMap::new(),
             modules: BTreeMap::new(),
             fn_names: BTreeMap::new(),
+            events: None,
         };
         lowerer.collect_operations()?;
+        lowerer.reserve_event_names();
         lowerer.place_schemas()?;
         Ok(lowerer)
     }
@@ -313,7 +333,7 @@ impl<'a> Lowerer<'a> {
         }
 
         let mut ids: BTreeMap<String, TypeRef> = BTreeMap::new();
-        let mut placed: Vec<(String, String, bool)> = Vec::new();
+        let mut placed: Vec<(String, String, bool, bool)> = Vec::new();
         for (name, schema) in self.schemas() {
             let module = match (home.get(name), users.get(name.as_str())) {
                 (Some(module), _) => module.clone(),
@@ -324,10 +344,13 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_default(),
                 _ => SHARED_MODULE.to_string(),
             };
-            let is_resource = matches!(schema, ReferenceOr::Item(s) if is_resource(s));
-            placed.push((name.clone(), module, is_resource));
+            let (is_resource, id_always_present) = match schema {
+                ReferenceOr::Item(s) => (is_resource(s), id_always_present(s)),
+                ReferenceOr::Reference { .. } => (false, false),
+            };
+            placed.push((name.clone(), module, is_resource, id_always_present));
         }
-        for (name, module, is_resource) in placed {
+        for (name, module, is_resource, id_always_present) in placed {
             let builder = self.modules.entry(module.clone()).or_default();
             let local = name
                 .strip_prefix(&format!("{module}."))
@@ -352,6 +375,7 @@ impl<'a> Lowerer<'a> {
                     name: rust_name,
                     id: None,
                     owns_id,
+                    id_always_present,
                 },
             );
         }
@@ -383,6 +407,120 @@ impl<'a> Lowerer<'a> {
         let name = reference.strip_prefix("#/components/schemas/")?;
         let resolved = self.api.components.as_ref()?.schemas.get(name)?;
         matches!(resolved, ReferenceOr::Item(s) if is_resource(s)).then(|| name.to_string())
+    }
+
+    /// Stripe lists every webhook event type in the `enabled_events` parameter of
+    /// `POST /v1/webhook_endpoints`. When it is there, the events module gets `EventType` (that
+    /// enum, also used by the parameter), `EventObject` (the generated resources events carry)
+    /// and `Event`. Their names are claimed before any schema's, as they are what users look for.
+    fn reserve_event_names(&mut self) {
+        let values = self.raw_ops.iter().find_map(|raw| {
+            if raw.method != Method::Post || !raw.path.ends_with("/webhook_endpoints") {
+                return None;
+            }
+            let form = self.form_body(raw.op, &raw.pointer).ok()??;
+            let ReferenceOr::Item(events) = form.properties.get("enabled_events")? else {
+                return None;
+            };
+            let SchemaKind::Type(Type::Array(array)) = &events.schema_kind else {
+                return None;
+            };
+            match array.items.as_ref()? {
+                ReferenceOr::Item(item) => string_enum(item),
+                ReferenceOr::Reference { .. } => None,
+            }
+        });
+        let Some(values) = values.filter(|v| !v.is_empty()) else {
+            return;
+        };
+        let module = self.modules.entry(EVENTS_MODULE.to_string()).or_default();
+        let key = format!(
+            "{:?}",
+            TypeKind::Enum {
+                variants: enum_variants(&values)
+            }
+        );
+        self.events = Some(Events {
+            type_name: module.names.claim("EventType".into()),
+            object_name: module.names.claim("EventObject".into()),
+            event_name: module.names.claim("Event".into()),
+            values,
+            key,
+        });
+    }
+
+    /// Defines the event types reserved by `reserve_event_names`. An event's object is typed
+    /// when it is a generated resource: one whose `object` value starts an event type
+    /// (`identity.verification_session` for `identity.verification_session.verified`).
+    fn lower_events(&mut self) {
+        let Some(events) = &self.events else { return };
+        let schemas = self.api.components.iter().flat_map(|c| c.schemas.iter());
+        let mut names = Namespace::with_reserved(&[UNKNOWN_VARIANT]);
+        let mut variants = Vec::new();
+        for (name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let placement = &self.placements[name.as_str()];
+            let Some(object) = constant_object(schema).filter(|_| placement.owns_id) else {
+                continue;
+            };
+            let prefix = format!("{object}.");
+            if events.values.iter().any(|event| event.starts_with(&prefix)) {
+                variants.push(UnionVariant {
+                    name: names.claim(placement.name.clone()),
+                    ty: TypeRef::Named {
+                        module: placement.module.clone(),
+                        name: placement.name.clone(),
+                    },
+                    object: Some(object),
+                });
+            }
+        }
+        let named = |name: &str| TypeRef::Named {
+            module: EVENTS_MODULE.to_string(),
+            name: name.to_string(),
+        };
+        let definitions = [
+            TypeDef {
+                name: events.type_name.clone(),
+                doc: "The type of an event: what happened. Also the values of a webhook \
+                      endpoint's `enabled_events`, where `*` stands for every event."
+                    .into(),
+                deprecated: false,
+                kind: TypeKind::Enum {
+                    variants: enum_variants(&events.values),
+                },
+                direction: Direction::Response,
+            },
+            TypeDef {
+                name: events.object_name.clone(),
+                doc: "The object an event is about: typed for the resources of this crate, raw \
+                      JSON for any other."
+                    .into(),
+                deprecated: false,
+                kind: TypeKind::Union {
+                    variants,
+                    dispatch_on_object: true,
+                },
+                direction: Direction::Response,
+            },
+            TypeDef {
+                name: events.event_name.clone(),
+                doc: "An event, as delivered to webhook endpoints: verify and parse one with \
+                      [`super::webhook::Webhook::construct_event`]."
+                    .into(),
+                deprecated: false,
+                kind: TypeKind::Alias(TypeRef::Event {
+                    event_type: Box::new(named(&events.type_name)),
+                    object: Box::new(named(&events.object_name)),
+                }),
+                direction: Direction::Response,
+            },
+        ];
+        for definition in definitions {
+            self.push_type(EVENTS_MODULE, definition);
+        }
     }
 
     fn lower_components(&mut self) -> Result<()> {
@@ -452,15 +590,14 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            let id_type = match (&placement.id, placement.owns_id) {
-                (Some(TypeRef::Named { name, .. }), true)
-                    if fields.iter().any(|f| f.wire_name == "id" && f.required) =>
-                {
-                    Some(name.clone())
-                }
+            let object = match (&placement.id, placement.owns_id) {
+                (Some(TypeRef::Named { name, .. }), true) => Some(ObjectImpl {
+                    id_type: name.clone(),
+                    id_always_present: placement.id_always_present,
+                }),
                 _ => None,
             };
-            return Ok(TypeKind::Struct { fields, id_type });
+            return Ok(TypeKind::Struct { fields, object });
         }
         if let Some(values) = string_enum(schema) {
             return Ok(TypeKind::Enum {
@@ -648,7 +785,7 @@ impl<'a> Lowerer<'a> {
             ctx,
             TypeKind::Struct {
                 fields,
-                id_type: None,
+                object: None,
             },
             doc_of(schema),
         )
@@ -784,6 +921,12 @@ impl<'a> Lowerer<'a> {
         } else {
             format!("{:?}{kind:?}", ctx.direction)
         };
+        if let Some(events) = self.events.as_ref().filter(|e| e.key == key) {
+            return Ok(TypeRef::Named {
+                module: EVENTS_MODULE.to_string(),
+                name: events.type_name.clone(),
+            });
+        }
         let module = self.modules.entry(ctx.module.to_string()).or_default();
         if ctx.direction == Direction::Request {
             if let Some(existing) = module.defined.get(&key) {
@@ -946,7 +1089,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: false,
                 kind: TypeKind::Struct {
                     fields,
-                    id_type: None,
+                    object: None,
                 },
                 direction: Direction::Request,
             });
@@ -1023,14 +1166,15 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// Whether `ty` is a generated resource with an ID (and so implements `Object`).
+    /// Whether `ty` is a generated resource that always has an ID (it implements `HasId`), so
+    /// lists of it can be paginated.
     fn has_id(&self, ty: &TypeRef) -> bool {
         let TypeRef::Named { module, name } = ty else {
             return false;
         };
         self.placements
             .values()
-            .any(|p| p.owns_id && p.module == *module && p.name == *name)
+            .any(|p| p.owns_id && p.id_always_present && p.module == *module && p.name == *name)
     }
 
     fn form_body(&self, op: &'a openapiv3::Operation, at: &str) -> Result<Option<ObjectView<'a>>> {
@@ -1232,6 +1376,13 @@ fn variant_label(schema: &Schema) -> String {
 fn is_resource(schema: &Schema) -> bool {
     schema.schema_data.extensions.contains_key("x-resourceId")
         && object_view(schema).is_some_and(|o| o.properties.contains_key("id"))
+}
+
+fn id_always_present(schema: &Schema) -> bool {
+    object_view(schema).is_some_and(|o| {
+        o.required.iter().any(|r| r == "id")
+            && matches!(o.properties.get("id"), Some(ReferenceOr::Item(id)) if !id.schema_data.nullable)
+    })
 }
 
 fn doc_of(schema: &Schema) -> String {

@@ -22,6 +22,10 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/pagination.rs"),
     ),
     ("types.rs", include_str!("../../templates/runtime/types.rs")),
+    (
+        "webhook.rs",
+        include_str!("../../templates/runtime/webhook.rs"),
+    ),
 ];
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.in");
 

@@ -5,10 +5,13 @@ mod client;
 mod error;
 mod pagination;
 mod types;
+pub mod webhook;
 
 pub use client::{encode_form, AppInfo, Client, ClientBuilder, RequestOptions};
 #[doc(hidden)]
 pub use client::{Method, PathSegment};
 pub use error::{ApiError, Error};
 pub use pagination::ListStream;
-pub use types::{Decimal, Emptyable, Expandable, List, Object, RangeBounds, RangeQuery, Timestamp};
+pub use types::{
+    Decimal, Emptyable, Expandable, HasId, List, Object, RangeBounds, RangeQuery, Timestamp,
+};

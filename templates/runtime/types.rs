@@ -61,9 +61,14 @@ impl From<&str> for Decimal {
     }
 }
 
-/// A Stripe object with an ID: what an `Expandable` field can hold expanded.
+/// A Stripe resource: what an `Expandable` field can hold expanded.
 pub trait Object {
+    /// The resource's ID newtype.
     type Id;
+}
+
+/// A resource that always carries its ID (nearly all do).
+pub trait HasId: Object {
     fn id(&self) -> &Self::Id;
 }
 
@@ -74,7 +79,7 @@ pub enum Expandable<T: Object> {
     Object(Box<T>),
 }
 
-impl<T: Object> Expandable<T> {
+impl<T: HasId> Expandable<T> {
     /// The ID, whichever form was received.
     pub fn id(&self) -> &T::Id {
         match self {
@@ -82,7 +87,9 @@ impl<T: Object> Expandable<T> {
             Self::Object(object) => object.id(),
         }
     }
+}
 
+impl<T: Object> Expandable<T> {
     /// The object, when it was expanded.
     pub fn as_object(&self) -> Option<&T> {
         match self {

@@ -39,7 +39,10 @@ fn hundred_sessions() -> Vec<u8> {
 fn full_create_request() -> CreateVerificationSession {
     CreateVerificationSession {
         client_reference_id: Some("user_8842".into()),
-        expand: Some(vec!["last_verification_report".into(), "verified_outputs".into()]),
+        expand: Some(vec![
+            "last_verification_report".into(),
+            "verified_outputs".into(),
+        ]),
         metadata: Some(
             (0..10)
                 .map(|i| (format!("key_{i}"), format!("value {i} & more")))
@@ -63,7 +66,9 @@ fn full_create_request() -> CreateVerificationSession {
         }),
         related_customer: Some("cus_123".into()),
         related_customer_account: Some("acct_123".into()),
-        related_person: Some(CreateVerificationSessionRelatedPerson::new("acct_1", "person_1")),
+        related_person: Some(CreateVerificationSessionRelatedPerson::new(
+            "acct_1", "person_1",
+        )),
         return_url: Some("https://example.com/return?session={ID}".into()),
         type_: Some("document".parse().unwrap()),
         verification_flow: None,

@@ -1,4 +1,3 @@
-//! Every snapshot in `tests/snapshots/` compiled as a module (see `build.rs`), with the generated
-//! crate's runtime in scope just as in `generated/`.
+//! Helpers shared by the integration tests.
 
-include!(concat!(env!("OUT_DIR"), "/compiled_snapshots.rs"));
+pub mod python;

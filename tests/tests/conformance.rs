@@ -9,8 +9,8 @@
 //! `Idempotency-Key` is sent exactly on POSTs.
 //!
 //! The SDK is installed into a virtualenv at `<workspace>/target/conformance-venv`, created on
-//! the first run and reused afterwards (reinstalled when `requirements.txt` changes). The test
-//! fails, rather than skips, when `python3` is missing.
+//! the first run and reused afterwards (reinstalled when `requirements.txt` changes; see
+//! `stripegen_tests::python`). The test fails, rather than skips, when `python3` is missing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +22,7 @@ use stripe_api::climate::{
     Order, OrderId, Product, ProductId, RetrieveOrder, RetrieveProduct, RetrieveSupplier, Supplier,
     SupplierId, UpdateOrder, UpdateOrderBeneficiary,
 };
+use stripe_api::events::EventType;
 use stripe_api::forwarding::{
     CreateRequest, CreateRequestRequest, CreateRequestRequestHeaders, ListRequests,
     Request as ForwardingRequest, RequestId, RequestReplacements, RetrieveRequest,
@@ -35,10 +36,11 @@ use stripe_api::identity::{
     VerificationSessionId,
 };
 use stripe_api::webhook_endpoints::{
-    CreateWebhookEndpoint, CreateWebhookEndpointEnabledEvents, ListWebhookEndpoints,
-    RetrieveWebhookEndpoint, UpdateWebhookEndpoint, WebhookEndpoint, WebhookEndpointId,
+    CreateWebhookEndpoint, ListWebhookEndpoints, RetrieveWebhookEndpoint, UpdateWebhookEndpoint,
+    WebhookEndpoint, WebhookEndpointId,
 };
 use stripe_api::{Client, Decimal, Emptyable, RangeBounds, RangeQuery};
+use stripegen_tests::python::{python_with_sdk, run};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -169,64 +171,6 @@ async fn fixture_server() -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-/// Creates (or reuses) the virtualenv with the pinned SDK and returns its Python interpreter.
-fn python_with_sdk() -> PathBuf {
-    let requirements = workspace().join("tests/conformance/requirements.txt");
-    let venv = workspace().join("target/conformance-venv");
-    let python = if cfg!(windows) {
-        venv.join("Scripts/python.exe")
-    } else {
-        venv.join("bin/python")
-    };
-    let marker = venv.join("installed-requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).unwrap();
-    if python.exists() && std::fs::read_to_string(&marker).ok().as_deref() == Some(&*wanted) {
-        return python;
-    }
-    match Command::new("python3").arg("--version").output() {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => panic!(
-            "the conformance test needs python3 (>= 3.8) with the venv module, but \
-             `python3 --version` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(err) => panic!(
-            "the conformance test needs python3 on PATH to run Stripe's official Python SDK \
-             (stripe-python) as the reference; `python3` could not be started: {err}"
-        ),
-    }
-    if !python.exists() {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-    }
-    run(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
-        .arg(&requirements));
-    std::fs::write(&marker, wanted).unwrap();
-    python
-}
-
-fn run(command: &mut Command) -> String {
-    let shown = format!("{command:?}");
-    let out = command
-        .output()
-        .unwrap_or_else(|err| panic!("could not start {shown}: {err}"));
-    assert!(
-        out.status.success(),
-        "{shown} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn map(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -492,7 +436,7 @@ async fn rust_calls(base_url: &str) {
 
     // webhook_endpoints
     let endpoint = WebhookEndpointId::new("we_1NuN9e");
-    let event = |name: &str| name.parse::<CreateWebhookEndpointEnabledEvents>().unwrap();
+    let event = |name: &str| name.parse::<EventType>().unwrap();
     let params = CreateWebhookEndpoint {
         description: Some(Emptyable::Set("Identity and climate events".into())),
         metadata: Some(Emptyable::Set(map(&[("team", "payments")]))),

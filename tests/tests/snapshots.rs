@@ -46,6 +46,7 @@ fixtures!(
     docs,
     emptyable,
     enums,
+    events,
     expandable,
     list,
     modules,

@@ -1,4 +1,5 @@
-//! Maintainer tasks: `cargo xtask regenerate [--check]`, `cargo xtask spec-diff OLD NEW [--json]`.
+//! Maintainer tasks: `cargo xtask regenerate [--check]`, `cargo xtask spec-diff OLD NEW [--json]`,
+//! `cargo xtask full-api --spec PATH --out DIR`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         ["spec-diff", old, new, "--json"] | ["spec-diff", "--json", old, new] => {
             spec_diff(old, new, true)
         }
+        ["full-api", "--spec", spec, "--out", out] => full_api(Path::new(spec), Path::new(out)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -30,8 +32,9 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask regenerate [--check]\n       cargo xtask spec-diff OLD NEW [--json]";
+const USAGE: &str = "usage: cargo xtask regenerate [--check]
+       cargo xtask spec-diff OLD NEW [--json]
+       cargo xtask full-api --spec PATH --out DIR";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -74,4 +77,56 @@ fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
         print!("{}", diff.to_markdown());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Generates a crate for a whole spec (no overlays) into `out` and runs `cargo check` on it. The
+/// crate gets its own `[workspace]` and this workspace's `Cargo.lock`, and builds in
+/// `target/full-api`, so dependency builds are shared between runs and specs.
+fn full_api(spec: &Path, out: &Path) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let crate_name = format!(
+        "stripe-{}",
+        spec.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("full")
+            .replace(['.', '_'], "-")
+    );
+    let config = Config {
+        spec: spec.to_path_buf(),
+        overlays: Vec::new(),
+        crate_name,
+    };
+    let started = std::time::Instant::now();
+    let mut output = stripegen::generate(&config).map_err(|e| e.to_string())?;
+    let generation = started.elapsed();
+    if let Some(manifest) = output.files.get_mut(Path::new("Cargo.toml")) {
+        manifest.push_str("\n# Built on its own, outside the stripegen workspace.\n[workspace]\n");
+    }
+    let changes = output.write(out).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    let lines: usize = output.files.values().map(|text| text.lines().count()).sum();
+    println!(
+        "{}: generated {} files ({lines} lines) in {:.2?} ({changes})",
+        out.display(),
+        output.files.len(),
+        generation
+    );
+    let started = std::time::Instant::now();
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .arg("check")
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(out.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(root.join("target/full-api"))
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+    println!("cargo check: {status} in {:.2?}", started.elapsed());
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

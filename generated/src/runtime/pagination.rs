@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::client::{decode, Client, Method};
 use super::error::Error;
-use super::types::{List, Object};
+use super::types::{HasId, List};
 
 /// Every item of a list, across pages, as a `Stream` (use `futures::TryStreamExt` to consume it).
 pub type ListStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
@@ -36,7 +36,7 @@ impl Client {
     pub fn paginate<P, T>(&self, path: String, params: &P) -> ListStream<T>
     where
         P: Serialize,
-        T: Object + DeserializeOwned + Send + Sync + 'static,
+        T: HasId + DeserializeOwned + Send + Sync + 'static,
         T::Id: Display,
     {
         let mut pager = Pager {
@@ -70,7 +70,7 @@ impl Client {
 
 async fn next_item<T>(mut pager: Pager<T>) -> Option<(Result<T, Error>, Pager<T>)>
 where
-    T: Object + DeserializeOwned,
+    T: HasId + DeserializeOwned,
     T::Id: Display,
 {
     loop {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let snapshots = Path::new("tests/snapshots");
+    let snapshots = Path::new("../tests/snapshots");
     println!("cargo:rerun-if-changed={}", snapshots.display());
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut modules = String::new();
@@ -33,7 +33,7 @@ fn main() {
         std::fs::write(&file, body).expect("OUT_DIR is writable");
         writeln!(
             modules,
-            "/// Generated from `tests/fixtures/{name}.yaml`.\npub mod {name} {{\n    pub use stripe_api::*;\n    include!({:?});\n}}",
+            "/// Generated from `tests/fixtures/{name}.yaml`.\npub mod fixture_{name} {{\n    pub use stripe_api::*;\n    include!({:?});\n}}",
             file.display().to_string()
         )
         .expect("writing to a String cannot fail");

@@ -1,0 +1,690 @@
+//! Receiving webhooks: checking the `Stripe-Signature` header of a delivery and parsing the event
+//! it carries.
+//!
+//! Stripe signs every delivery with the endpoint's secret (`whsec_...`): the header
+//! `Stripe-Signature: t=<unix seconds>,v1=<hex>` holds the time of signing and an HMAC-SHA256 of
+//! `"<t>.<raw body>"`. [`Webhook::construct_event`] checks it and then parses the body, so an
+//! endpoint needs only the raw body bytes (before any JSON parsing or re-encoding) and the header:
+//!
+//! ```no_run
+//! # fn handle(body: &[u8], header: Option<&str>) -> Result<(), stripe_api::webhook::WebhookError> {
+//! use stripe_api::webhook::{Event, Webhook};
+//!
+//! let webhook = Webhook::new(std::env::var("STRIPE_WEBHOOK_SECRET").unwrap());
+//! let event: Event<String, serde_json::Value> = webhook.construct_event(body, header)?;
+//! println!("{} {}", event.type_, event.id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Build a valid header for tests with [`signature_header`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use super::types::Timestamp;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// How old a signature may be by default, as in Stripe's SDKs: five minutes.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The only signature scheme Stripe signs live deliveries with. Test-mode deliveries may also carry
+/// `v0` signatures, which are ignored.
+const SCHEME: &str = "v1";
+
+/// Checks the signatures of one webhook endpoint's deliveries.
+///
+/// Cheap to clone (the clock is shared); `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct Webhook {
+    secret: String,
+    tolerance: Duration,
+    clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+}
+
+impl Webhook {
+    /// Checks deliveries signed with `secret`, the endpoint's signing secret (`whsec_...`, shown
+    /// in the Dashboard or returned as `secret` when the endpoint is created), allowing signatures
+    /// up to [`DEFAULT_TOLERANCE`] old, by the system clock.
+    ///
+    /// An empty (or blank) secret is accepted here but no signature ever matches it, so a missing
+    /// configuration value cannot turn into an endpoint that anyone can sign for.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self {
+            secret: secret.into(),
+            tolerance: DEFAULT_TOLERANCE,
+            clock: Arc::new(system_clock),
+        }
+    }
+
+    /// How old (in whole seconds) a signature's timestamp may be; older ones are rejected as
+    /// replays.
+    ///
+    /// Timestamps in the future are accepted however far ahead, as stripe-python does (it only
+    /// rejects `timestamp < now - tolerance`): the timestamp is covered by the signature, so only
+    /// the holder of the secret can set it, and the check exists to stop an old delivery from
+    /// being replayed.
+    ///
+    /// `Duration::ZERO` accepts only signatures made in the current second (unlike stripe-python,
+    /// where a tolerance of `0` turns the check off); to accept signatures of any age, pass
+    /// `Duration::MAX`.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Replaces the clock the tolerance is measured with: a function returning the current time in
+    /// seconds since the Unix epoch. For tests.
+    pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(now);
+        self
+    }
+
+    /// Checks that `payload`, the raw request body, was signed by Stripe with this endpoint's
+    /// secret, according to `signature_header`, the value of the `Stripe-Signature` header.
+    ///
+    /// The header may carry several `v1` signatures (while a rolled secret's old value is still
+    /// valid, Stripe signs with both); one matching is enough. Signatures are compared in constant
+    /// time. A signature that matches is then rejected if its timestamp is more than the tolerance
+    /// older than now (see [`Webhook::tolerance`]), in the order stripe-python checks.
+    pub fn verify(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<(), WebhookError> {
+        let header = signature_header
+            .filter(|header| !header.trim().is_empty())
+            .ok_or(WebhookError::MissingHeader)?;
+        let (timestamp, signatures) = parse_header(header)?;
+        if signatures.is_empty() {
+            return Err(WebhookError::NoV1Signature);
+        }
+        let mac = signer(&self.secret, timestamp, payload);
+        let matches = !self.secret.trim().is_empty()
+            && signatures.iter().any(|signature| {
+                // A value that is not hex cannot match; it does not make the header malformed,
+                // since another `v1` value may still match.
+                hex::decode(signature).is_ok_and(|bytes| mac.clone().verify_slice(&bytes).is_ok())
+            });
+        if !matches {
+            return Err(WebhookError::NoMatchingSignature);
+        }
+        let now = (self.clock)();
+        let age = i128::from(now) - i128::from(timestamp);
+        if age > i128::from(self.tolerance.as_secs()) {
+            return Err(WebhookError::TimestampOutsideTolerance {
+                timestamp,
+                now,
+                tolerance: self.tolerance,
+            });
+        }
+        Ok(())
+    }
+
+    /// [`verify`](Webhook::verify)s the delivery, then parses its body as `E`, typically
+    /// [`Event`]; a body that does not match `E` is reported with the JSON path of the failing
+    /// value.
+    pub fn construct_event<E: DeserializeOwned>(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<E, WebhookError> {
+        self.verify(payload, signature_header)?;
+        let invalid = |path: String, error: serde_json::Error| WebhookError::InvalidPayload {
+            path,
+            message: error.to_string(),
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(payload);
+        let event = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|err| invalid(err.path().to_string(), err.into_inner()))?;
+        deserializer
+            .end()
+            .map_err(|err| invalid(".".to_owned(), err))?;
+        Ok(event)
+    }
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("secret", &"<redacted>")
+            .field("tolerance", &self.tolerance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A `Stripe-Signature` header value that [`Webhook::verify`] accepts for `payload` signed with
+/// `secret` at `timestamp` (seconds since the Unix epoch): `t=<timestamp>,v1=<hex>`. For testing
+/// webhook handlers; it matches what stripe-python's `generate_signature_header` builds.
+pub fn signature_header(payload: &[u8], secret: &str, timestamp: i64) -> String {
+    let signature = signer(secret, timestamp, payload).finalize().into_bytes();
+    format!("t={timestamp},{SCHEME}={}", hex::encode(signature))
+}
+
+/// The HMAC of `"<timestamp>.<payload>"`, ready to finalize or compare.
+fn signer(secret: &str, timestamp: i64, payload: &[u8]) -> HmacSha256 {
+    let mut mac =
+        HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(payload);
+    mac
+}
+
+/// The timestamp and the `v1` signatures of a header; other elements are ignored.
+fn parse_header(header: &str) -> Result<(i64, Vec<&str>), WebhookError> {
+    let malformed = |what: String| WebhookError::MalformedHeader(what);
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for element in header.split(',') {
+        let (key, value) = match element.split_once('=') {
+            Some((key, value)) => (key.trim(), Some(value.trim())),
+            None => (element.trim(), None),
+        };
+        match key {
+            "t" => {
+                let value = value.ok_or_else(|| malformed("`t` has no value".to_owned()))?;
+                if timestamp.is_some() {
+                    return Err(malformed("more than one `t` element".to_owned()));
+                }
+                let parsed = value.parse::<i64>().map_err(|_| {
+                    malformed(format!(
+                        "the timestamp `{value}` is not a whole number of seconds"
+                    ))
+                })?;
+                timestamp = Some(parsed);
+            }
+            SCHEME => {
+                signatures.push(value.ok_or_else(|| malformed(format!("`{SCHEME}` has no value")))?)
+            }
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or_else(|| malformed("no `t` timestamp".to_owned()))?;
+    Ok((timestamp, signatures))
+}
+
+fn system_clock() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
+/// Why a webhook delivery was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// No `Stripe-Signature` header, or an empty one.
+    MissingHeader,
+    /// The header could not be read; says what was wrong.
+    MalformedHeader(String),
+    /// The header has no `v1` signature (Stripe signs every delivery with `v1`).
+    NoV1Signature,
+    /// No `v1` signature matches the body and the secret: the body was changed, the secret is
+    /// wrong (another endpoint's, or a rolled one that expired), or the delivery was not sent by
+    /// Stripe.
+    NoMatchingSignature,
+    /// The signature is valid but older than the tolerance: possibly a replayed delivery.
+    TimestampOutsideTolerance {
+        /// When the delivery was signed, in seconds since the Unix epoch.
+        timestamp: i64,
+        /// The clock's time when it was checked.
+        now: i64,
+        tolerance: Duration,
+    },
+    /// The signature is valid, but the body does not parse as the requested type; `path` is the
+    /// JSON path of the failing value.
+    InvalidPayload { path: String, message: String },
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingHeader => f.write_str("the Stripe-Signature header is missing or empty"),
+            Self::MalformedHeader(what) => write!(f, "malformed Stripe-Signature header: {what}"),
+            Self::NoV1Signature => f.write_str("the Stripe-Signature header has no v1 signature"),
+            Self::NoMatchingSignature => f.write_str(
+                "no v1 signature in the Stripe-Signature header matches the payload and the \
+                 endpoint secret",
+            ),
+            Self::TimestampOutsideTolerance {
+                timestamp,
+                now,
+                tolerance,
+            } => write!(
+                f,
+                "the signature timestamp {timestamp} is {} s before now ({now}), more than the \
+                 tolerance of {} s",
+                i128::from(*now) - i128::from(*timestamp),
+                tolerance.as_secs()
+            ),
+            Self::InvalidPayload { path, message } => {
+                write!(
+                    f,
+                    "the webhook payload does not match at `{path}`: {message}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+/// An event as Stripe delivers it to webhook endpoints (and returns from the Events API), generic
+/// over the type of its `type` (`T`) and of the object it is about (`O`).
+///
+/// The generated `events` module fixes both to the event types and objects of the API version
+/// this crate was generated from; `Event<String, serde_json::Value>` takes any event as is.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Event<T, O> {
+    /// The event's ID (`evt_...`).
+    pub id: String,
+    /// Always `"event"`.
+    pub object: String,
+    /// The connected account the event happened in, for events received through Connect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The API version `data` is rendered in; `None` for events older than that practice
+    /// (October 2014).
+    pub api_version: Option<String>,
+    /// The context the event belongs to (such as a connected account), sent by newer API
+    /// versions only; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// When the event was created.
+    pub created: Timestamp,
+    /// The object the event is about, and what changed.
+    pub data: EventData<O>,
+    /// `true` for live-mode events, `false` for test-mode ones.
+    pub livemode: bool,
+    /// How many webhook endpoints have not yet acknowledged this event with a 2xx response.
+    pub pending_webhooks: i64,
+    /// The API request that caused the event; `None` when it has none to report.
+    #[serde(default)]
+    pub request: Option<EventRequest>,
+    /// What happened, e.g. `identity.verification_session.verified`.
+    #[serde(rename = "type")]
+    pub type_: T,
+}
+
+/// The `data` of an [`Event`].
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct EventData<O> {
+    /// The object as it was right after the change: for `*.created` the new object, for
+    /// `*.updated` its new state, for `*.deleted` its last state.
+    pub object: O,
+    /// For `*.updated` events, the previous values of the fields that changed (a changed array
+    /// appears whole); absent for other events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The API request behind an [`Event`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct EventRequest {
+    /// The request's ID (`req_...`); `None` when Stripe acted on its own, e.g. a scheduled
+    /// transition.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The `Idempotency-Key` the request was sent with, if any (recorded since May 2017).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_test_secret";
+    const NOW: i64 = 1_700_000_000;
+    const PAYLOAD: &[u8] = br#"{"id":"evt_1","object":"event","api_version":"2026-09-30.endive","created":1699999990,"data":{"object":{"id":"vs_1","object":"identity.verification_session"}},"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"type":"identity.verification_session.verified"}"#;
+
+    fn webhook() -> Webhook {
+        Webhook::new(SECRET).clock(|| NOW)
+    }
+
+    fn v1(payload: &[u8], secret: &str, timestamp: i64) -> String {
+        let header = signature_header(payload, secret, timestamp);
+        header.split_once(",v1=").unwrap().1.to_owned()
+    }
+
+    #[test]
+    fn a_header_built_by_signature_header_verifies() {
+        let header = signature_header(PAYLOAD, SECRET, NOW);
+        assert!(header.starts_with(&format!("t={NOW},v1=")));
+        assert_eq!(header.len(), format!("t={NOW},v1=").len() + 64);
+        assert_eq!(webhook().verify(PAYLOAD, Some(&header)), Ok(()));
+    }
+
+    #[test]
+    fn matches_an_independently_computed_signature() {
+        // Python: hmac.new(b"whsec_test_secret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
+        assert_eq!(
+            signature_header(br#"{"a":1}"#, SECRET, NOW),
+            "t=1700000000,v1=aecbc681fe3d2604c08ff8e880a0988d997a12367fcf9545e6a3b90c1dfc04b7"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_empty_header_is_missing() {
+        for header in [None, Some(""), Some("  ")] {
+            assert_eq!(
+                webhook().verify(PAYLOAD, header),
+                Err(WebhookError::MissingHeader)
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_headers_say_what_is_wrong() {
+        let sig = v1(PAYLOAD, SECRET, NOW);
+        let cases = [
+            (format!("v1={sig}"), "no `t` timestamp"),
+            (format!("t,v1={sig}"), "`t` has no value"),
+            (
+                format!("t=soon,v1={sig}"),
+                "the timestamp `soon` is not a whole number of seconds",
+            ),
+            (
+                format!("t=1.5,v1={sig}"),
+                "the timestamp `1.5` is not a whole number of seconds",
+            ),
+            (
+                format!("t={NOW},t={NOW},v1={sig}"),
+                "more than one `t` element",
+            ),
+            (format!("t={NOW},v1"), "`v1` has no value"),
+            ("garbage".to_owned(), "no `t` timestamp"),
+        ];
+        for (header, what) in cases {
+            assert_eq!(
+                webhook().verify(PAYLOAD, Some(&header)),
+                Err(WebhookError::MalformedHeader(what.to_owned())),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_without_v1_has_no_v1_signature() {
+        let sig = v1(PAYLOAD, SECRET, NOW);
+        for header in [format!("t={NOW}"), format!("t={NOW},v0={sig}")] {
+            assert_eq!(
+                webhook().verify(PAYLOAD, Some(&header)),
+                Err(WebhookError::NoV1Signature)
+            );
+        }
+    }
+
+    #[test]
+    fn tampering_or_a_wrong_secret_matches_no_signature() {
+        let header = signature_header(PAYLOAD, SECRET, NOW);
+        let mut tampered = PAYLOAD.to_vec();
+        tampered[10] ^= 1;
+        let other_secret = signature_header(PAYLOAD, "whsec_other", NOW);
+        let other_time = format!("t={},v1={}", NOW - 1, v1(PAYLOAD, SECRET, NOW));
+        let cases: [(&[u8], &str); 4] = [
+            (&tampered, &header),
+            (PAYLOAD, &other_secret),
+            (PAYLOAD, &other_time),
+            (PAYLOAD, &format!("t={NOW},v1=not-hex")),
+        ];
+        for (payload, header) in cases {
+            assert_eq!(
+                webhook().verify(payload, Some(header)),
+                Err(WebhookError::NoMatchingSignature),
+                "{header}"
+            );
+        }
+        // A truncated signature is compared, not prefix-matched.
+        let short = &header[..header.len() - 2];
+        assert_eq!(
+            webhook().verify(PAYLOAD, Some(short)),
+            Err(WebhookError::NoMatchingSignature)
+        );
+    }
+
+    #[test]
+    fn an_empty_secret_never_matches() {
+        for secret in ["", " "] {
+            let header = signature_header(PAYLOAD, secret, NOW);
+            assert_eq!(
+                Webhook::new(secret)
+                    .clock(|| NOW)
+                    .verify(PAYLOAD, Some(&header)),
+                Err(WebhookError::NoMatchingSignature)
+            );
+        }
+    }
+
+    #[test]
+    fn any_matching_v1_signature_is_enough() {
+        let wrong = v1(PAYLOAD, "whsec_rolled_away", NOW);
+        let right = v1(PAYLOAD, SECRET, NOW);
+        let header = format!("t={NOW},v1={wrong},v1={right}");
+        assert_eq!(webhook().verify(PAYLOAD, Some(&header)), Ok(()));
+        let header = format!("t={NOW},v1={right},v1={wrong}");
+        assert_eq!(webhook().verify(PAYLOAD, Some(&header)), Ok(()));
+    }
+
+    #[test]
+    fn v0_and_unknown_elements_are_ignored() {
+        let right = v1(PAYLOAD, SECRET, NOW);
+        let header = format!("v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39,t={NOW},v1={right},x=y,z");
+        assert_eq!(webhook().verify(PAYLOAD, Some(&header)), Ok(()));
+        // A v0 signature that would match is still not accepted on its own.
+        let header = format!("t={NOW},v0={right}");
+        assert_eq!(
+            webhook().verify(PAYLOAD, Some(&header)),
+            Err(WebhookError::NoV1Signature)
+        );
+    }
+
+    #[test]
+    fn old_timestamps_are_rejected_past_the_tolerance() {
+        let at = |age: i64| signature_header(PAYLOAD, SECRET, NOW - age);
+        assert_eq!(webhook().verify(PAYLOAD, Some(&at(300))), Ok(()));
+        let err = webhook().verify(PAYLOAD, Some(&at(301))).unwrap_err();
+        assert_eq!(
+            err,
+            WebhookError::TimestampOutsideTolerance {
+                timestamp: NOW - 301,
+                now: NOW,
+                tolerance: DEFAULT_TOLERANCE,
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the signature timestamp 1699999699 is 301 s before now (1700000000), more than the \
+             tolerance of 300 s"
+        );
+    }
+
+    #[test]
+    fn the_tolerance_is_configurable() {
+        let header = signature_header(PAYLOAD, SECRET, NOW - 60);
+        let strict = webhook().tolerance(Duration::from_secs(59));
+        assert!(matches!(
+            strict.verify(PAYLOAD, Some(&header)),
+            Err(WebhookError::TimestampOutsideTolerance { .. })
+        ));
+        let exact = webhook().tolerance(Duration::from_secs(60));
+        assert_eq!(exact.verify(PAYLOAD, Some(&header)), Ok(()));
+        // Sub-second parts are ignored: the timestamp has whole seconds.
+        let fractional = webhook().tolerance(Duration::from_millis(60_999));
+        assert_eq!(fractional.verify(PAYLOAD, Some(&header)), Ok(()));
+
+        let zero = webhook().tolerance(Duration::ZERO);
+        assert_eq!(
+            zero.verify(PAYLOAD, Some(&signature_header(PAYLOAD, SECRET, NOW))),
+            Ok(())
+        );
+        assert!(zero
+            .verify(PAYLOAD, Some(&signature_header(PAYLOAD, SECRET, NOW - 1)))
+            .is_err());
+
+        let ancient = signature_header(PAYLOAD, SECRET, i64::MIN);
+        let any_age = webhook().tolerance(Duration::MAX).clock(|| i64::MAX);
+        assert_eq!(any_age.verify(PAYLOAD, Some(&ancient)), Ok(()));
+        assert!(webhook().verify(PAYLOAD, Some(&ancient)).is_err());
+    }
+
+    #[test]
+    fn future_timestamps_are_accepted_as_in_stripe_python() {
+        for ahead in [1, 301, 86_400 * 365] {
+            let header = signature_header(PAYLOAD, SECRET, NOW + ahead);
+            assert_eq!(webhook().verify(PAYLOAD, Some(&header)), Ok(()));
+        }
+        let header = signature_header(PAYLOAD, SECRET, i64::MAX);
+        assert_eq!(
+            webhook().clock(|| i64::MIN).verify(PAYLOAD, Some(&header)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_signature_is_checked_before_the_timestamp() {
+        let header = signature_header(PAYLOAD, "whsec_other", NOW - 1000);
+        assert_eq!(
+            webhook().verify(PAYLOAD, Some(&header)),
+            Err(WebhookError::NoMatchingSignature)
+        );
+    }
+
+    #[test]
+    fn construct_event_verifies_then_parses() {
+        let header = signature_header(PAYLOAD, SECRET, NOW);
+        let event: Event<String, serde_json::Value> =
+            webhook().construct_event(PAYLOAD, Some(&header)).unwrap();
+        assert_eq!(event.id, "evt_1");
+        assert_eq!(event.type_, "identity.verification_session.verified");
+        assert_eq!(event.created, Timestamp(1_699_999_990));
+        assert_eq!(event.data.object["id"], "vs_1");
+        assert_eq!(event.data.previous_attributes, None);
+        assert_eq!(event.request, Some(EventRequest::default()));
+        assert_eq!(event.account, None);
+
+        let result: Result<Event<String, serde_json::Value>, _> =
+            webhook().construct_event(&PAYLOAD[1..], Some(&header));
+        assert_eq!(result.unwrap_err(), WebhookError::NoMatchingSignature);
+    }
+
+    #[test]
+    fn construct_event_names_the_failing_path() {
+        let payload = br#"{"id":"evt_1","object":"event","api_version":null,"created":"yesterday","data":{"object":{}},"livemode":false,"pending_webhooks":0,"request":null,"type":"x"}"#;
+        let header = signature_header(payload, SECRET, NOW);
+        let err = webhook()
+            .construct_event::<Event<String, serde_json::Value>>(payload, Some(&header))
+            .unwrap_err();
+        let WebhookError::InvalidPayload { path, message } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(path, "created");
+        assert!(message.starts_with("invalid type: string"), "{message}");
+        assert!(err
+            .to_string()
+            .starts_with("the webhook payload does not match at `created`: invalid type"));
+
+        let trailing = br#"{"a":1} {"#;
+        let header = signature_header(trailing, SECRET, NOW);
+        let err = webhook()
+            .construct_event::<serde_json::Value>(trailing, Some(&header))
+            .unwrap_err();
+        assert!(
+            matches!(&err, WebhookError::InvalidPayload { path, .. } if path == "."),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn events_round_trip() {
+        let full = serde_json::json!({
+            "id": "evt_2",
+            "object": "event",
+            "account": "acct_1",
+            "api_version": null,
+            "context": "acct_1/ctx",
+            "created": 1,
+            "data": {
+                "object": {"id": "vs_1"},
+                "previous_attributes": {"status": "processing"}
+            },
+            "livemode": true,
+            "pending_webhooks": 0,
+            "request": {"id": "req_1", "idempotency_key": "key"},
+            "type": "identity.verification_session.updated"
+        });
+        let minimal = serde_json::json!({
+            "id": "evt_3",
+            "object": "event",
+            "api_version": "2026-09-30.endive",
+            "created": 1,
+            "data": {"object": {}},
+            "livemode": false,
+            "pending_webhooks": 1,
+            "request": null,
+            "type": "x"
+        });
+        for json in [full, minimal] {
+            let event: Event<String, serde_json::Value> =
+                serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&event).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn every_error_displays() {
+        let cases = [
+            (
+                WebhookError::MissingHeader,
+                "the Stripe-Signature header is missing or empty",
+            ),
+            (
+                WebhookError::MalformedHeader("no `t` timestamp".to_owned()),
+                "malformed Stripe-Signature header: no `t` timestamp",
+            ),
+            (
+                WebhookError::NoV1Signature,
+                "the Stripe-Signature header has no v1 signature",
+            ),
+            (
+                WebhookError::NoMatchingSignature,
+                "no v1 signature in the Stripe-Signature header matches the payload and the \
+                 endpoint secret",
+            ),
+            (
+                WebhookError::InvalidPayload {
+                    path: "data.object".to_owned(),
+                    message: "missing field `id`".to_owned(),
+                },
+                "the webhook payload does not match at `data.object`: missing field `id`",
+            ),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn debug_redacts_the_secret() {
+        let shown = format!("{:?}", Webhook::new("whsec_very_secret"));
+        assert!(!shown.contains("very_secret"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        let copy = webhook().clone();
+        assert_eq!(
+            copy.verify(PAYLOAD, Some(&signature_header(PAYLOAD, SECRET, NOW))),
+            Ok(())
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! Generation time for the whole Stripe API (`spec/full/spec3-v524.yaml`), next to the time it
+//! takes merely to parse the same file into `openapiv3::OpenAPI`, the floor any generator pays.
+//! Run with `cargo bench -p stripegen --bench generate`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn full_spec() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/full/spec3-v524.yaml")
+}
+
+fn generation(c: &mut Criterion) {
+    let spec = full_spec();
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let mut group = c.benchmark_group("spec3-v524");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("parse_only", |b| {
+        b.iter(|| serde_yaml::from_str::<openapiv3::OpenAPI>(black_box(&text)).unwrap())
+    });
+    let config = stripegen::Config {
+        spec,
+        overlays: Vec::new(),
+        crate_name: "stripe-full".into(),
+    };
+    group.bench_function("generate", |b| {
+        b.iter(|| stripegen::generate(black_box(&config)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, generation);
+criterion_main!(benches);

@@ -1,0 +1,369 @@
+//! Peer conformance of webhook signatures: `stripe_api::webhook` and Stripe's official Python SDK
+//! (pinned in `tests/conformance/requirements.txt`, run through
+//! `tests/conformance/webhook_check.py`) accept and reject the same deliveries.
+//!
+//! Headers signed by the SDK verify here, headers built by `signature_header` verify in the SDK
+//! (and are byte for byte the SDK's), and both reject a tampered body, a wrong secret and an
+//! expired timestamp. Both use the real clock here, so the timestamps keep well clear of the
+//! tolerance's edge.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use stripe_api::events::{EventObject, EventType};
+use stripe_api::webhook::{signature_header, Event, Webhook, WebhookError};
+use stripegen_tests::python::python_with_sdk;
+
+const SECRET: &str = "whsec_conformance_0b5f2ad3e4c1";
+const EVENT_TYPE: &str = "identity.verification_session.verified";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+        .to_path_buf()
+}
+
+fn now() -> i64 {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    i64::try_from(since.as_secs()).unwrap()
+}
+
+/// An `identity.verification_session.verified` event about Stripe's fixture session.
+fn payload() -> Vec<u8> {
+    let path = workspace().join("spec/fixtures3-2026-07-29.json");
+    let fixtures: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let session = fixtures["resources"]["identity.verification_session"].clone();
+    assert!(session.is_object(), "the fixture session is missing");
+    serde_json::to_vec(&json!({
+        "id": "evt_1",
+        "object": "event",
+        "api_version": "2026-09-30.endive",
+        "created": 1_700_000_000,
+        "data": {"object": session},
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": {"id": null, "idempotency_key": null},
+        "type": EVENT_TYPE,
+    }))
+    .unwrap()
+}
+
+/// Runs `webhook_check.py` with `args`, feeding it `payload`; returns its output line.
+fn python(args: &[&str], payload: &[u8]) -> String {
+    let script = workspace().join("tests/conformance/webhook_check.py");
+    let mut command = Command::new(python_with_sdk());
+    command.arg(&script).args(args);
+    let shown = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("could not start {shown}: {err}"));
+    child.stdin.take().unwrap().write_all(payload).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{shown} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn python_sign(payload: &[u8], secret: &str, timestamp: i64) -> String {
+    python(&["sign", secret, &timestamp.to_string()], payload)
+}
+
+/// `ok <id> <type>` or `error <class>: <message>`, as stripe-python's `construct_event` decides.
+fn python_verify(payload: &[u8], header: &str, secret: &str, tolerance: Duration) -> String {
+    python(
+        &["verify", secret, header, &tolerance.as_secs().to_string()],
+        payload,
+    )
+}
+
+fn rust_verify(
+    payload: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance: Duration,
+) -> Result<Event<String, Value>, WebhookError> {
+    Webhook::new(secret)
+        .tolerance(tolerance)
+        .construct_event(payload, Some(header))
+}
+
+#[test]
+fn payloads_signed_by_stripe_python_verify_here() {
+    let payload = payload();
+    let timestamp = now();
+    let header = python_sign(&payload, SECRET, timestamp);
+    assert_eq!(header, signature_header(&payload, SECRET, timestamp));
+
+    let event = rust_verify(&payload, &header, SECRET, Duration::from_secs(300)).unwrap();
+    assert_eq!(event.id, "evt_1");
+    assert_eq!(event.object, "event");
+    assert_eq!(event.type_, EVENT_TYPE);
+    assert_eq!(event.api_version.as_deref(), Some("2026-09-30.endive"));
+    assert_eq!(event.created.seconds(), 1_700_000_000);
+    assert!(!event.livemode);
+    assert_eq!(event.pending_webhooks, 1);
+    let request = event.request.as_ref().unwrap();
+    assert_eq!((&request.id, &request.idempotency_key), (&None, &None));
+    assert_eq!(event.data.object["id"], "vs_1Pgc76B7WZ01zgkWBdQi8PTU");
+    assert_eq!(event.data.previous_attributes, None);
+    let original: Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(serde_json::to_value(&event).unwrap(), original);
+
+    // The generated event types take the same delivery.
+    let typed: stripe_api::events::Event = Webhook::new(SECRET)
+        .construct_event(&payload, Some(&header))
+        .unwrap();
+    assert_eq!(typed.type_, EventType::IdentityVerificationSessionVerified);
+    let EventObject::VerificationSession(session) = &typed.data.object else {
+        panic!("not a verification session: {:?}", typed.data.object);
+    };
+    assert_eq!(session.id.as_str(), "vs_1Pgc76B7WZ01zgkWBdQi8PTU");
+}
+
+#[test]
+fn headers_built_here_verify_in_stripe_python() {
+    let payload = payload();
+    let header = signature_header(&payload, SECRET, now());
+    assert_eq!(
+        python_verify(&payload, &header, SECRET, Duration::from_secs(300)),
+        format!("ok evt_1 {EVENT_TYPE}")
+    );
+}
+
+/// A delivery both sides must judge alike.
+struct Case {
+    name: &'static str,
+    payload: Vec<u8>,
+    header: String,
+    secret: &'static str,
+    tolerance: Duration,
+}
+
+fn judge_alike(cases: &[Case]) -> Vec<(&'static str, Result<(), WebhookError>, String)> {
+    std::thread::scope(|scope| {
+        let running: Vec<_> = cases
+            .iter()
+            .map(|case| {
+                scope.spawn(move || {
+                    let python =
+                        python_verify(&case.payload, &case.header, case.secret, case.tolerance);
+                    let rust =
+                        rust_verify(&case.payload, &case.header, case.secret, case.tolerance)
+                            .map(|_| ());
+                    (case.name, rust, python)
+                })
+            })
+            .collect();
+        running.into_iter().map(|t| t.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn both_reject_tampered_bodies_wrong_secrets_and_expired_timestamps() {
+    let payload = payload();
+    let mut tampered = payload.clone();
+    let at = tampered
+        .windows(9)
+        .position(|w| w == b"\"livemode")
+        .unwrap();
+    tampered.splice(at + 11..at + 16, *b"true ");
+    let tolerance = Duration::from_secs(300);
+    let now = now();
+    let cases = [
+        Case {
+            name: "tampered body, signed by python",
+            payload: tampered.clone(),
+            header: python_sign(&payload, SECRET, now),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "tampered body, signed here",
+            payload: tampered,
+            header: signature_header(&payload, SECRET, now),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "wrong secret, signed by python",
+            payload: payload.clone(),
+            header: python_sign(&payload, "whsec_someone_else", now),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "wrong secret, signed here",
+            payload: payload.clone(),
+            header: signature_header(&payload, SECRET, now),
+            secret: "whsec_someone_else",
+            tolerance,
+        },
+        Case {
+            name: "timestamp changed after signing",
+            payload: payload.clone(),
+            header: signature_header(&payload, SECRET, now).replacen(
+                &now.to_string(),
+                &(now + 1).to_string(),
+                1,
+            ),
+            secret: SECRET,
+            tolerance,
+        },
+    ];
+    for (name, rust, python) in judge_alike(&cases) {
+        assert_eq!(rust, Err(WebhookError::NoMatchingSignature), "{name}");
+        assert_eq!(
+            python,
+            "error SignatureVerificationError: No signatures found matching the expected \
+             signature for payload",
+            "{name}"
+        );
+    }
+
+    let expired = now - 1000;
+    let cases = [
+        Case {
+            name: "expired, signed by python",
+            payload: payload.clone(),
+            header: python_sign(&payload, SECRET, expired),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "expired, signed here",
+            payload: payload.clone(),
+            header: signature_header(&payload, SECRET, expired),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "expired under a tighter tolerance",
+            payload: payload.clone(),
+            header: signature_header(&payload, SECRET, now - 120),
+            secret: SECRET,
+            tolerance: Duration::from_secs(60),
+        },
+    ];
+    for (name, rust, python) in judge_alike(&cases) {
+        assert!(
+            matches!(rust, Err(WebhookError::TimestampOutsideTolerance { .. })),
+            "{name}: {rust:?}"
+        );
+        assert!(
+            python.starts_with(
+                "error SignatureVerificationError: Timestamp outside the tolerance zone"
+            ),
+            "{name}: {python}"
+        );
+    }
+}
+
+#[test]
+fn both_reject_headers_without_a_usable_signature() {
+    let payload = payload();
+    let now = now();
+    let signature = signature_header(&payload, SECRET, now);
+    let v0_only = format!("t={now},v0={}", signature.split_once(",v1=").unwrap().1);
+    let cases = [
+        (
+            "",
+            WebhookError::MissingHeader,
+            "No Stripe-Signature header value was provided",
+        ),
+        (
+            "v1=00",
+            WebhookError::MalformedHeader("no `t` timestamp".to_owned()),
+            "Unable to extract timestamp and signatures from header",
+        ),
+        (
+            "t=yesterday,v1=00",
+            WebhookError::MalformedHeader(
+                "the timestamp `yesterday` is not a whole number of seconds".to_owned(),
+            ),
+            "Unable to extract timestamp and signatures from header",
+        ),
+        (
+            v0_only.as_str(),
+            WebhookError::NoV1Signature,
+            "No signatures found with expected scheme v1",
+        ),
+    ];
+    let cases_alike: Vec<Case> = cases
+        .iter()
+        .map(|(header, ..)| Case {
+            name: "header",
+            payload: payload.clone(),
+            header: header.to_string(),
+            secret: SECRET,
+            tolerance: Duration::from_secs(300),
+        })
+        .collect();
+    for ((_, rust, python), (header, error, message)) in
+        judge_alike(&cases_alike).into_iter().zip(&cases)
+    {
+        assert_eq!(rust, Err(error.clone()), "{header:?}");
+        assert!(
+            python.starts_with(&format!("error SignatureVerificationError: {message}")),
+            "{header:?}: {python}"
+        );
+    }
+}
+
+/// stripe-python only rejects timestamps older than the tolerance (`timestamp < time() -
+/// tolerance`), never future ones; `Webhook` does the same.
+#[test]
+fn both_accept_future_timestamps_and_any_matching_v1_signature() {
+    let payload = payload();
+    let now = now();
+    let tolerance = Duration::from_secs(300);
+    let right = signature_header(&payload, SECRET, now);
+    let right_v1 = right.split_once(",v1=").unwrap().1;
+    let rolled = signature_header(&payload, "whsec_rolled", now);
+    let rolled_v1 = rolled.split_once(",v1=").unwrap().1;
+    let cases = [
+        Case {
+            name: "a year ahead, signed by python",
+            payload: payload.clone(),
+            header: python_sign(&payload, SECRET, now + 365 * 86_400),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "an hour ahead, signed here",
+            payload: payload.clone(),
+            header: signature_header(&payload, SECRET, now + 3600),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "older, but within the tolerance",
+            payload: payload.clone(),
+            header: signature_header(&payload, SECRET, now - 200),
+            secret: SECRET,
+            tolerance,
+        },
+        Case {
+            name: "second v1 matches, v0 ignored",
+            payload: payload.clone(),
+            header: format!("t={now},v0={rolled_v1},v1={rolled_v1},v1={right_v1}"),
+            secret: SECRET,
+            tolerance,
+        },
+    ];
+    for (name, rust, python) in judge_alike(&cases) {
+        assert_eq!(rust, Ok(()), "{name}");
+        assert_eq!(python, format!("ok evt_1 {EVENT_TYPE}"), "{name}");
+    }
+}
