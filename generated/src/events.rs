@@ -1382,33 +1382,16 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
         Ok(
             match object {
                 Some("climate.order") => {
-                    Self::Order(
-                        ::serde_path_to_error::deserialize(value)
-                            .map_err(|e| {
-                                D::Error::custom(
-                                    format_args!("{} (at `{}`)", e.inner(), e.path()),
-                                )
-                            })?,
-                    )
+                    Self::Order(super::from_buffered(&value).map_err(D::Error::custom)?)
                 }
                 Some("climate.product") => {
                     Self::Product(
-                        ::serde_path_to_error::deserialize(value)
-                            .map_err(|e| {
-                                D::Error::custom(
-                                    format_args!("{} (at `{}`)", e.inner(), e.path()),
-                                )
-                            })?,
+                        super::from_buffered(&value).map_err(D::Error::custom)?,
                     )
                 }
                 Some("identity.verification_session") => {
                     Self::VerificationSession(
-                        ::serde_path_to_error::deserialize(value)
-                            .map_err(|e| {
-                                D::Error::custom(
-                                    format_args!("{} (at `{}`)", e.inner(), e.path()),
-                                )
-                            })?,
+                        super::from_buffered(&value).map_err(D::Error::custom)?,
                     )
                 }
                 _ => Self::Unknown(value),

@@ -346,9 +346,7 @@ fn union(
                 let value = ::serde_json::Value::deserialize(deserializer)?;
                 let object = value.get("object").and_then(::serde_json::Value::as_str);
                 Ok(match object {
-                    #(Some(#objects) => Self::#names(::serde_path_to_error::deserialize(value).map_err(|e| {
-                        D::Error::custom(format_args!("{} (at `{}`)", e.inner(), e.path()))
-                    })?),)*
+                    #(Some(#objects) => Self::#names(super::from_buffered(&value).map_err(D::Error::custom)?),)*
                     _ => Self::#unknown(value),
                 })
             }

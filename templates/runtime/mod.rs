@@ -3,6 +3,7 @@
 
 mod client;
 mod error;
+mod json;
 mod pagination;
 mod types;
 pub mod webhook;
@@ -11,6 +12,8 @@ pub use client::{encode_form, AppInfo, Client, ClientBuilder, RequestOptions};
 #[doc(hidden)]
 pub use client::{Method, PathSegment};
 pub use error::{ApiError, Error};
+#[doc(hidden)]
+pub use json::from_buffered;
 pub use pagination::ListStream;
 pub use types::{
     Decimal, Emptyable, Expandable, HasId, List, Object, RangeBounds, RangeQuery, Timestamp,

@@ -137,17 +137,10 @@ impl Webhook {
         signature_header: Option<&str>,
     ) -> Result<E, WebhookError> {
         self.verify(payload, signature_header)?;
-        let invalid = |path: String, error: serde_json::Error| WebhookError::InvalidPayload {
-            path,
-            message: error.to_string(),
-        };
-        let mut deserializer = serde_json::Deserializer::from_slice(payload);
-        let event = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|err| invalid(err.path().to_string(), err.into_inner()))?;
-        deserializer
-            .end()
-            .map_err(|err| invalid(".".to_owned(), err))?;
-        Ok(event)
+        super::json::parse(payload).map_err(|failure| WebhookError::InvalidPayload {
+            path: failure.path,
+            message: failure.message,
+        })
     }
 }
 

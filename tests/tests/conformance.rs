@@ -1,12 +1,26 @@
 //! Peer conformance: the generated client sends the same HTTP requests as Stripe's official
 //! Python SDK (`stripe-python`, pinned in `tests/conformance/requirements.txt`).
 //!
-//! `tests/conformance/python_calls.py` makes 25 calls with the SDK against one local mock server
-//! (127.0.0.1); this test makes the same 25 calls, in the same order, with the generated client
+//! `tests/conformance/python_calls.py` makes 29 calls with the SDK against one local mock server
+//! (127.0.0.1); this test makes the same 29 calls, in the same order, with the generated client
 //! against a second one, then compares the captured requests call by call: method, path, the
 //! decoded key/value pairs of the query string and of the form body (as sorted multisets), the
 //! `Stripe-Version`, `Stripe-Account`, `Authorization` and `Content-Type` headers, and that an
 //! `Idempotency-Key` is sent exactly on POSTs.
+//!
+//! The first 25 calls use the SDK's typed services. stripe-python has no service for the Crypto
+//! Onramp API (`stripe_api::crypto`, described by this project's overlay), so its last 4 calls
+//! go through `StripeClient.raw_request`. What the Rust client is held to is the encoding of the
+//! SDK's typed methods, so the script repeats those 4 calls against a third server through
+//! `StripeService` subclasses written like the SDK's generated services (`self._request(...)`),
+//! and this test requires the raw and the typed requests to agree (same comparison as above)
+//! before comparing the raw ones with the Rust client. Both paths end in the same encoder
+//! (`_APIRequestor._args_for_request_with_retries` and `_api_encode`): indexed arrays
+//! (`destination_currencies[0]`), `a[b][c]` nesting, `true`/`false`, and an `Idempotency-Key` on
+//! every POST. raw_request differs only before that: it does not lower-case the method (the
+//! script passes `"post"`; `"POST"` raises `APIConnectionError`) and it reads request options,
+//! `base` and `usage` out of the same keyword arguments as the parameters, which no onramp
+//! parameter collides with.
 //!
 //! The SDK is installed into a virtualenv at `<workspace>/target/conformance-venv`, created on
 //! the first run and reused afterwards (reinstalled when `requirements.txt` changes; see
@@ -21,6 +35,14 @@ use stripe_api::climate::{
     CancelOrder, CreateOrder, CreateOrderBeneficiary, ListOrders, ListProducts, ListSuppliers,
     Order, OrderId, Product, ProductId, RetrieveOrder, RetrieveProduct, RetrieveSupplier, Supplier,
     SupplierId, UpdateOrder, UpdateOrderBeneficiary,
+};
+use stripe_api::crypto::{
+    CreateOnrampSession, CreateOnrampSessionKycDetails, CreateOnrampSessionKycDetailsAddress,
+    CreateOnrampSessionKycDetailsDob, CreateOnrampSessionWalletAddresses,
+    CryptoOnrampNetworkQuoteDestinationCurrency as CryptoCurrency,
+    CryptoOnrampNetworkQuoteDestinationNetwork as CryptoNetwork, ListOnrampSessions, OnrampQuotes,
+    OnrampQuotesSourceCurrency, OnrampSession, OnrampSessionId, OnrampSessionStatus,
+    RetrieveOnrampQuotes, RetrieveOnrampSession,
 };
 use stripe_api::events::EventType;
 use stripe_api::forwarding::{
@@ -50,8 +72,8 @@ const STRIPE_VERSION: &str = "2024-06-20";
 /// Sent as `Stripe-Account` on the calls marked `on_account` below (and in the Python script).
 const CONNECTED_ACCOUNT: &str = "acct_1ConformanceTest";
 
-/// The 25 operations, in the order both sides call them.
-const OPERATIONS: [&str; 25] = [
+/// The 29 operations, in the order both sides call them.
+const OPERATIONS: [&str; 29] = [
     "VerificationSession::create",
     "VerificationSession::retrieve",
     "VerificationSession::update",
@@ -77,7 +99,16 @@ const OPERATIONS: [&str; 25] = [
     "WebhookEndpoint::update",
     "WebhookEndpoint::list",
     "WebhookEndpoint::delete",
+    "crypto::OnrampSession::create",
+    "crypto::OnrampSession::retrieve",
+    "crypto::OnrampSession::list",
+    "crypto::OnrampQuotes::retrieve",
 ];
+
+/// `OPERATIONS[FIRST_RAW_REQUEST..]` have no typed method in stripe-python: the script makes them
+/// with `StripeClient.raw_request`, then once more through typed-service twins (see the module
+/// docs), in this order.
+const FIRST_RAW_REQUEST: usize = 25;
 
 /// A known encoding difference between the generated client and stripe-python, tolerated so the
 /// test passes while it is open. The Python encoding is the reference: `python_only` are the
@@ -94,7 +125,7 @@ struct KnownMismatch {
 const KNOWN_MISMATCHES: &[KnownMismatch] = &[];
 
 /// Collection path and fixture resource of each API resource the mock server knows.
-const ROUTES: [(&str, &str); 7] = [
+const ROUTES: [(&str, &str); 8] = [
     (
         "/v1/identity/verification_sessions",
         "identity.verification_session",
@@ -108,7 +139,11 @@ const ROUTES: [(&str, &str); 7] = [
     ("/v1/climate/suppliers", "climate.supplier"),
     ("/v1/forwarding/requests", "forwarding.request"),
     ("/v1/webhook_endpoints", "webhook_endpoint"),
+    ("/v1/crypto/onramp_sessions", "crypto.onramp_session"),
 ];
+
+/// Paths answered with one object on GET (not a list, no `/{id}`), and its fixture resource.
+const SINGLETON_ROUTES: [(&str, &str); 1] = [("/v1/crypto/onramp_quotes", "crypto.onramp.quotes")];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -117,10 +152,29 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+fn read_json(relative: &str) -> Value {
+    let path = workspace().join(relative);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("parsing {}: {err}", path.display()))
+}
+
+/// Stripe's fixture objects by resource, plus the Crypto Onramp ones: the session from the
+/// private-preview fixtures, the quotes from the quotes guide's "ETH and SOL" response (the
+/// request the quotes call makes).
 fn fixtures() -> Value {
-    let path = workspace().join("spec/fixtures3-2026-07-29.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    all["resources"].clone()
+    let mut resources = read_json("spec/fixtures3-2026-07-29.json")["resources"].take();
+    let preview = read_json("spec/fixtures3.private_preview-2026-07-29.json");
+    resources["crypto.onramp_session"] = preview["resources"]["crypto.onramp_session"].clone();
+    resources["crypto.onramp.quotes"] =
+        read_json("tests/data/crypto/onramp_quotes_guide_eth_sol.json");
+    for (_, resource) in ROUTES.iter().chain(&SINGLETON_ROUTES) {
+        assert!(
+            resources[resource].is_object(),
+            "fixture {resource} is missing"
+        );
+    }
+    resources
 }
 
 /// Answers every call with the fixture object of its resource, or a one-item list of it.
@@ -132,6 +186,11 @@ impl Respond for FixtureResponder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let path = request.url.path();
         let method = request.method.as_str();
+        for (singleton, resource) in SINGLETON_ROUTES {
+            if path == singleton && method == "GET" {
+                return ResponseTemplate::new(200).set_body_json(&self.resources[resource]);
+            }
+        }
         for (collection, resource) in ROUTES {
             let object = &self.resources[resource];
             if path == collection && method == "GET" {
@@ -486,6 +545,96 @@ async fn rust_calls(base_url: &str) {
             .await
             .map(drop),
     );
+
+    // crypto (stripe-python: raw_request)
+    let wallet = "0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2";
+    let params = CreateOnrampSession {
+        wallet_addresses: Some(CreateOnrampSessionWalletAddresses {
+            ethereum: Some(wallet.into()),
+            base_network: Some(wallet.into()),
+            solana: Some("bufnKUT2sDpVJ9a9ZKqVgWoiQxiSXd4H8g6rYTJHHms".into()),
+            ..Default::default()
+        }),
+        destination_currencies: Some(vec![
+            CryptoCurrency::Eth,
+            CryptoCurrency::Usdc,
+            CryptoCurrency::Sol,
+        ]),
+        destination_networks: Some(vec![
+            CryptoNetwork::Ethereum,
+            CryptoNetwork::Base,
+            CryptoNetwork::Solana,
+        ]),
+        destination_currency: Some(CryptoCurrency::Usdc),
+        destination_network: Some(CryptoNetwork::Base),
+        destination_amount: Some("125.50".into()),
+        // Stripe rejects `source_amount` together with `destination_amount`; the quotes call
+        // below sends `source_amount`.
+        source_amount: None,
+        source_currency: Some(OnrampQuotesSourceCurrency::Usd),
+        customer_ip_address: Some("2001:db8:85a3::8a2e:370:7334".into()),
+        lock_wallet_address: Some(true),
+        metadata: Some(map(&[
+            ("order_id", "ord_6735"),
+            ("note", "50% off + free gas"),
+        ])),
+        kyc_details: Some(CreateOnrampSessionKycDetails {
+            first_name: Some("Jenny".into()),
+            last_name: Some("Rosen".into()),
+            email: Some("jenny.rosen+onramp@example.com".into()),
+            dob: Some(CreateOnrampSessionKycDetailsDob::new(4, 7, 1990)),
+            address: Some(CreateOnrampSessionKycDetailsAddress {
+                line1: Some("354 Oyster Point Blvd".into()),
+                line2: Some("Suite 100".into()),
+                city: Some("South San Francisco".into()),
+                state: Some("CA".into()),
+                postal_code: Some("94080".into()),
+                country: Some("US".into()),
+            }),
+        }),
+        expand: Some(vec!["transaction_details".into()]),
+    };
+    ok(
+        OPERATIONS[25],
+        OnrampSession::create(&client, &params).await.map(drop),
+    );
+    let params = RetrieveOnrampSession {
+        expand: Some(vec!["transaction_details".into()]),
+    };
+    ok(
+        OPERATIONS[26],
+        OnrampSession::retrieve(
+            &client,
+            &OnrampSessionId::new("cos_1NamBL2eZvKYlo2CP38sZVEW"),
+            &params,
+        )
+        .await
+        .map(drop),
+    );
+    let params = ListOnrampSessions {
+        created: Some(RangeQuery::between(1_690_000_000, 1_700_000_000)),
+        destination_currency: Some(CryptoCurrency::Usdc),
+        destination_network: Some(CryptoNetwork::Solana),
+        status: Some(OnrampSessionStatus::FulfillmentComplete),
+        limit: Some(3),
+        starting_after: Some("cos_1NamAK2eZvKYlo2C7rXkN0Ql".into()),
+        ..Default::default()
+    };
+    ok(
+        OPERATIONS[27],
+        OnrampSession::list(&client, &params).await.map(drop),
+    );
+    let params = RetrieveOnrampQuotes {
+        source_amount: Some("200".into()),
+        source_currency: Some(OnrampQuotesSourceCurrency::Usd),
+        destination_currencies: Some(vec![CryptoCurrency::Eth, CryptoCurrency::Sol]),
+        destination_networks: Some(vec![CryptoNetwork::Ethereum, CryptoNetwork::Solana]),
+        ..Default::default()
+    };
+    ok(
+        OPERATIONS[28],
+        OnrampQuotes::retrieve(&client, &params).await.map(drop),
+    );
 }
 
 /// What the comparison looks at in one captured request.
@@ -659,14 +808,17 @@ async fn rust_client_sends_the_same_requests_as_stripe_python() {
 
     // The reference: stripe-python against its own server.
     let python_server = fixture_server().await;
+    // The typed-service twins of the raw_request calls.
+    let twin_server = fixture_server().await;
     let script = workspace().join("tests/conformance/python_calls.py");
-    let base = python_server.uri();
+    let (base, twin_base) = (python_server.uri(), twin_server.uri());
     let output = tokio::task::spawn_blocking(move || {
         run(Command::new(python).arg(script).args([
             &base,
             SECRET_KEY,
             STRIPE_VERSION,
             CONNECTED_ACCOUNT,
+            &twin_base,
         ]))
     })
     .await
@@ -692,38 +844,83 @@ async fn rust_client_sends_the_same_requests_as_stripe_python() {
         .map(capture)
         .collect();
 
+    let twin_requests: Vec<Captured> = twin_server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(capture)
+        .collect();
+
     let mut problems = Vec::new();
-    for (side, requests) in [("python", &python_requests), ("rust", &rust_requests)] {
-        if requests.len() != OPERATIONS.len() {
+    for (side, requests, expected) in [
+        ("python", &python_requests, OPERATIONS.len()),
+        ("rust", &rust_requests, OPERATIONS.len()),
+        (
+            "python (typed twins)",
+            &twin_requests,
+            OPERATIONS.len() - FIRST_RAW_REQUEST,
+        ),
+    ] {
+        if requests.len() != expected {
             problems.push(format!(
-                "{side} made {} requests, expected {}",
+                "{side} made {} requests, expected {expected}",
                 requests.len(),
-                OPERATIONS.len()
             ));
         }
     }
 
+    // The reference for the raw_request calls is what a typed stripe-python method sends: the
+    // raw requests must match their typed twins exactly (same checks as Python vs Rust, no
+    // known mismatches allowed) before they stand in for the SDK below.
+    let mut python_via = vec!["typed"; FIRST_RAW_REQUEST.min(python_requests.len())];
+    for ((operation, raw), typed) in OPERATIONS[FIRST_RAW_REQUEST..]
+        .iter()
+        .zip(python_requests.iter().skip(FIRST_RAW_REQUEST))
+        .zip(&twin_requests)
+    {
+        let (_, found) = compare(
+            &format!("{operation} (\"python\" = typed twin, \"rust\" = raw_request)"),
+            typed,
+            raw,
+        );
+        python_via.push(if found.is_empty() {
+            "raw=typed"
+        } else {
+            "raw!=typed"
+        });
+        problems.extend(found);
+    }
+
     println!(
-        "\n{:<30} {:<6} {:<62} {:>4} {:>4}  match",
-        "operation", "method", "path", "py#", "rs#"
+        "\n{:<32} {:<6} {:<62} {:>4} {:>4}  {:<10}  match",
+        "operation", "method", "path", "py#", "rs#", "py via"
     );
-    println!("{}", "-".repeat(118));
-    for ((operation, python), rust) in OPERATIONS.iter().zip(&python_requests).zip(&rust_requests) {
+    println!("{}", "-".repeat(132));
+    for (((operation, python), rust), via) in OPERATIONS
+        .iter()
+        .zip(&python_requests)
+        .zip(&rust_requests)
+        .zip(python_via.iter().chain(std::iter::repeat(&"-")))
+    {
         let (cell, found) = compare(operation, python, rust);
         println!(
-            "{:<30} {:<6} {:<62} {:>4} {:>4}  {}",
+            "{:<32} {:<6} {:<62} {:>4} {:>4}  {:<10}  {}",
             operation,
             python.method,
             python.path,
             python.query.len() + python.body.len(),
             rust.query.len() + rust.body.len(),
+            via,
             cell
         );
         problems.extend(found);
     }
     println!(
-        "\n{} calls compared, {} known mismatch(es), {} problem(s), {:.1}s",
+        "\n{} calls compared ({} stripe-python raw_request calls checked against typed twins), \
+         {} known mismatch(es), {} problem(s), {:.1}s",
         python_requests.len().min(rust_requests.len()),
+        twin_requests.len(),
         KNOWN_MISMATCHES.len(),
         problems.len(),
         started.elapsed().as_secs_f64()

@@ -451,12 +451,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
     request_id: Option<String>,
     body: &[u8],
 ) -> Result<T, Error> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| Error::Deserialize {
+    super::json::parse(body).map_err(|failure| Error::Deserialize {
         status,
         request_id,
-        path: err.path().to_string(),
-        message: err.into_inner().to_string(),
+        path: failure.path,
+        message: failure.message,
     })
 }
 

@@ -1,0 +1,179 @@
+//! Parsing JSON bodies into generated types, with errors that name the JSON path of the failure.
+//!
+//! The path is recovered from the position serde_json reports, by scanning the body once. That
+//! keeps the successful parse a plain `serde_json::from_slice`: a path-tracking deserializer
+//! (such as `serde_path_to_error`) would be instantiated for every response type and made up a
+//! fifth of the generated crate's compiled code.
+
+use serde::de::DeserializeOwned;
+
+/// A parse failure: the JSON path of the failing value (`data[3].status`, `.` for the whole
+/// document) and serde_json's message without its position.
+pub(crate) struct Failure {
+    pub path: String,
+    pub message: String,
+}
+
+/// Parses `body` as one JSON document.
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+    serde_json::from_slice(body).map_err(|error| describe(body, &error))
+}
+
+/// Parses one alternative of a union from the JSON the union buffered, for generated code. The
+/// value is re-read from text so a failure names the path inside it, and so the parse shares its
+/// compiled code with response parsing.
+#[doc(hidden)]
+pub fn from_buffered<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
+    let text = serde_json::to_vec(value).map_err(|e| e.to_string())?;
+    parse(&text).map_err(|failure| format!("{} (at `{}`)", failure.message, failure.path))
+}
+
+fn describe(body: &[u8], error: &serde_json::Error) -> Failure {
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = error.to_string();
+    let message = message
+        .strip_suffix(&position)
+        .unwrap_or(&message)
+        .to_owned();
+    let offset = offset_of(body, error.line(), error.column());
+    Failure {
+        path: path_at(body, offset),
+        message,
+    }
+}
+
+/// The byte offset of serde_json's `line` (1-based) and `column` (bytes into that line).
+fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match body[start..].iter().position(|&b| b == b'\n') {
+            Some(newline) => start += newline + 1,
+            None => break,
+        }
+    }
+    (start + column).min(body.len())
+}
+
+enum Frame {
+    Object(Option<String>),
+    Array(usize),
+}
+
+/// The path of the innermost value that is open at `offset`.
+fn path_at(body: &[u8], offset: usize) -> String {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expecting_key = false;
+    let mut i = 0;
+    while i < offset {
+        match body[i] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expecting_key = true;
+            }
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(index)) => *index += 1,
+                Some(Frame::Object(_)) => expecting_key = true,
+                None => {}
+            },
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                if expecting_key {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        let raw = &body[start..(i + 1).min(body.len())];
+                        *key = Some(serde_json::from_slice(raw).unwrap_or_else(|_| {
+                            String::from_utf8_lossy(&raw[1..raw.len().saturating_sub(1)])
+                                .into_owned()
+                        }));
+                    }
+                    expecting_key = false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        live: bool,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+        has_more: bool,
+    }
+
+    fn failure<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> (String, String) {
+        let failure = parse::<T>(json.as_bytes()).unwrap_err();
+        (failure.path, failure.message)
+    }
+
+    #[test]
+    fn names_the_failing_value() {
+        let json = r#"{"data": [{"id": "a", "live": true}, {"id": "b", "live": "yes"}], "has_more": false}"#;
+        let (path, message) = failure::<Page>(json);
+        assert_eq!(path, "data[1].live");
+        assert!(
+            message.starts_with("invalid type: string \"yes\""),
+            "{message}"
+        );
+        assert!(!message.contains("line"), "{message}");
+    }
+
+    #[test]
+    fn follows_nesting_across_lines_escapes_and_closed_values() {
+        let json = "{\n  \"has_more\": false,\n  \"data\": [\n    {\"id\": \"x\\\"}{[,\", \"live\": true},\n    {\"id\": 7, \"live\": true}\n  ]\n}";
+        assert_eq!(failure::<Page>(json).0, "data[1].id");
+    }
+
+    #[test]
+    fn a_missing_field_names_its_object() {
+        let (path, message) = failure::<Page>(r#"{"data": [{"id": "a"}], "has_more": true}"#);
+        assert_eq!(path, "data[0]");
+        assert_eq!(message, "missing field `live`");
+    }
+
+    #[test]
+    fn errors_outside_any_value_name_the_document() {
+        assert_eq!(failure::<Page>("[1, 2]").0, "[0]");
+        assert_eq!(failure::<Page>("").0, ".");
+        assert_eq!(
+            failure::<Page>(r#"{"data": [], "has_more": true} x"#).0,
+            "."
+        );
+    }
+}
