@@ -216,7 +216,7 @@ impl From<&str> for OrderId {
 }
 /// Orders represent your intent to purchase a particular Climate product. When you create an order, the
 /// payment is deducted from your merchant balance.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
     /// Total amount of [Frontier](https://frontierclimate.com/)'s service fees in the currency's smallest unit.
@@ -263,6 +263,175 @@ pub struct Order {
     pub product_substituted_at: Option<super::Timestamp>,
     /// The current status of this order.
     pub status: OrderStatus,
+}
+impl<'de> ::serde::Deserialize<'de> for Order {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Order;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Order object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Order, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                let mut slot_18 = None;
+                let mut slot_19 = None;
+                let mut slot_20 = None;
+                let mut slot_21 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "amount_fees",
+                                "amount_subtotal",
+                                "amount_total",
+                                "beneficiary",
+                                "canceled_at",
+                                "cancellation_reason",
+                                "certificate",
+                                "confirmed_at",
+                                "created",
+                                "currency",
+                                "delayed_at",
+                                "delivered_at",
+                                "delivery_details",
+                                "expected_delivery_year",
+                                "id",
+                                "livemode",
+                                "metadata",
+                                "metric_tons",
+                                "object",
+                                "product",
+                                "product_substituted_at",
+                                "status",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        9usize => slot_9 = Some(map.next_value()?),
+                        10usize => slot_10 = Some(map.next_value()?),
+                        11usize => slot_11 = Some(map.next_value()?),
+                        12usize => slot_12 = Some(map.next_value()?),
+                        13usize => slot_13 = Some(map.next_value()?),
+                        14usize => slot_14 = Some(map.next_value()?),
+                        15usize => slot_15 = Some(map.next_value()?),
+                        16usize => slot_16 = Some(map.next_value()?),
+                        17usize => slot_17 = Some(map.next_value()?),
+                        18usize => slot_18 = Some(map.next_value()?),
+                        19usize => slot_19 = Some(map.next_value()?),
+                        20usize => slot_20 = Some(map.next_value()?),
+                        21usize => slot_21 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Order {
+                    amount_fees: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "amount_fees",
+                        ))?,
+                    amount_subtotal: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "amount_subtotal",
+                        ))?,
+                    amount_total: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "amount_total",
+                        ))?,
+                    beneficiary: slot_3.unwrap_or_default(),
+                    canceled_at: slot_4.unwrap_or_default(),
+                    cancellation_reason: slot_5.unwrap_or_default(),
+                    certificate: slot_6.unwrap_or_default(),
+                    confirmed_at: slot_7.unwrap_or_default(),
+                    created: slot_8
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "created",
+                        ))?,
+                    currency: slot_9
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "currency",
+                        ))?,
+                    delayed_at: slot_10.unwrap_or_default(),
+                    delivered_at: slot_11.unwrap_or_default(),
+                    delivery_details: slot_12
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "delivery_details",
+                        ))?,
+                    expected_delivery_year: slot_13
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "expected_delivery_year",
+                        ))?,
+                    id: slot_14
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    livemode: slot_15
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "livemode",
+                        ))?,
+                    metadata: slot_16
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "metadata",
+                        ))?,
+                    metric_tons: slot_17
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "metric_tons",
+                        ))?,
+                    object: slot_18
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "object",
+                        ))?,
+                    product: slot_19
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "product",
+                        ))?,
+                    product_substituted_at: slot_20.unwrap_or_default(),
+                    status: slot_21
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl super::Object for Order {
     type Id = OrderId;
@@ -362,7 +531,7 @@ impl From<&str> for ProductId {
 }
 /// A Climate product represents a type of carbon removal unit available for reservation.
 /// You can retrieve it to see the current price and availability.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Product {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -388,6 +557,105 @@ pub struct Product {
     pub object: ProductObject,
     /// The carbon removal suppliers that fulfill orders for this Climate product.
     pub suppliers: Vec<Supplier>,
+}
+impl<'de> ::serde::Deserialize<'de> for Product {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Product;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Product object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Product, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "created",
+                                "current_prices_per_metric_ton",
+                                "delivery_year",
+                                "id",
+                                "livemode",
+                                "metric_tons_available",
+                                "name",
+                                "object",
+                                "suppliers",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Product {
+                    created: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "created",
+                        ))?,
+                    current_prices_per_metric_ton: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "current_prices_per_metric_ton",
+                        ))?,
+                    delivery_year: slot_2.unwrap_or_default(),
+                    id: slot_3
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    livemode: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "livemode",
+                        ))?,
+                    metric_tons_available: slot_5
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "metric_tons_available",
+                        ))?,
+                    name: slot_6
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    object: slot_7
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "object",
+                        ))?,
+                    suppliers: slot_8
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "suppliers",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl super::Object for Product {
     type Id = ProductId;
@@ -551,7 +819,7 @@ impl From<&str> for SupplierId {
     }
 }
 /// A supplier of carbon removal.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Supplier {
     /// Unique identifier for the object.
@@ -569,6 +837,94 @@ pub struct Supplier {
     /// The scientific pathway used for carbon removal.
     pub removal_pathway: SupplierRemovalPathway,
 }
+impl<'de> ::serde::Deserialize<'de> for Supplier {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Supplier;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Supplier object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Supplier, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "id",
+                                "info_url",
+                                "livemode",
+                                "locations",
+                                "name",
+                                "object",
+                                "removal_pathway",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Supplier {
+                    id: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    info_url: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "info_url",
+                        ))?,
+                    livemode: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "livemode",
+                        ))?,
+                    locations: slot_3
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "locations",
+                        ))?,
+                    name: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "name",
+                        ))?,
+                    object: slot_5
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "object",
+                        ))?,
+                    removal_pathway: slot_6
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "removal_pathway",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 impl super::Object for Supplier {
     type Id = SupplierId;
 }
@@ -577,13 +933,53 @@ impl super::HasId for Supplier {
         &self.id
     }
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClimateRemovalsBeneficiary {
     /// Publicly displayable name for the end beneficiary of carbon removal.
     pub public_name: String,
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsBeneficiary {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ClimateRemovalsBeneficiary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ClimateRemovalsBeneficiary object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClimateRemovalsBeneficiary, A::Error> {
+                let mut slot_0 = None;
+                while let Some(field) = map
+                    .next_key_seed(super::FieldName(&["public_name"]))?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClimateRemovalsBeneficiary {
+                    public_name: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "public_name",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClimateRemovalsLocation {
     /// The city where the supplier is located.
@@ -597,8 +993,64 @@ pub struct ClimateRemovalsLocation {
     /// The state/county/province/region where the supplier is located.
     pub region: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsLocation {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ClimateRemovalsLocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ClimateRemovalsLocation object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClimateRemovalsLocation, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &["city", "country", "latitude", "longitude", "region"],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClimateRemovalsLocation {
+                    city: slot_0.unwrap_or_default(),
+                    country: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "country",
+                        ))?,
+                    latitude: slot_2.unwrap_or_default(),
+                    longitude: slot_3.unwrap_or_default(),
+                    region: slot_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The delivery of a specified quantity of carbon for an order.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClimateRemovalsOrderDeliveries {
     /// Time at which the delivery occurred. Measured in seconds since the Unix epoch.
@@ -611,7 +1063,75 @@ pub struct ClimateRemovalsOrderDeliveries {
     pub registry_url: Option<String>,
     pub supplier: Supplier,
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsOrderDeliveries {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ClimateRemovalsOrderDeliveries;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ClimateRemovalsOrderDeliveries object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClimateRemovalsOrderDeliveries, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "delivered_at",
+                                "location",
+                                "metric_tons",
+                                "registry_url",
+                                "supplier",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClimateRemovalsOrderDeliveries {
+                    delivered_at: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "delivered_at",
+                        ))?,
+                    location: slot_1.unwrap_or_default(),
+                    metric_tons: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "metric_tons",
+                        ))?,
+                    registry_url: slot_3.unwrap_or_default(),
+                    supplier: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "supplier",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClimateRemovalsProductsPrice {
     /// Fees for one metric ton of carbon removal in the currency's smallest unit.
@@ -620,6 +1140,62 @@ pub struct ClimateRemovalsProductsPrice {
     pub amount_subtotal: i64,
     /// Total for one metric ton of carbon removal (including fees) in the currency's smallest unit.
     pub amount_total: i64,
+}
+impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsProductsPrice {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ClimateRemovalsProductsPrice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ClimateRemovalsProductsPrice object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClimateRemovalsProductsPrice, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &["amount_fees", "amount_subtotal", "amount_total"],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClimateRemovalsProductsPrice {
+                    amount_fees: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "amount_fees",
+                        ))?,
+                    amount_subtotal: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "amount_subtotal",
+                        ))?,
+                    amount_total: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "amount_total",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Parameters of [`list`](super::climate::Order::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -777,6 +1353,7 @@ impl Order {
     /// Lists all Climate order objects. The orders are returned sorted by creation date, with the most recently created orders appearing first.
     ///
     /// `GET /v1/climate/orders`
+    #[inline]
     pub async fn list(
         client: &super::Client,
         params: &ListOrders,
@@ -784,6 +1361,7 @@ impl Order {
         client.send(super::Method::Get, "/v1/climate/orders", Some(params)).await
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    #[inline]
     pub fn list_all(
         client: &super::Client,
         params: &ListOrders,
@@ -793,6 +1371,7 @@ impl Order {
     /// Creates a Climate order object for a given Climate product. The order will be processed immediately after creation and payment will be deducted your Stripe balance.
     ///
     /// `POST /v1/climate/orders`
+    #[inline]
     pub async fn create(
         client: &super::Client,
         params: &CreateOrder,
@@ -802,6 +1381,7 @@ impl Order {
     /// Retrieves the details of a Climate order object with the given ID.
     ///
     /// `GET /v1/climate/orders/{order}`
+    #[inline]
     pub async fn retrieve(
         client: &super::Client,
         order: &OrderId,
@@ -818,6 +1398,7 @@ impl Order {
     /// Updates the specified order by setting the values of the parameters passed.
     ///
     /// `POST /v1/climate/orders/{order}`
+    #[inline]
     pub async fn update(
         client: &super::Client,
         order: &OrderId,
@@ -834,6 +1415,7 @@ impl Order {
     /// Cancels a Climate order. You can cancel an order within 24 hours of creation. Stripe refunds the reservation `amount_subtotal`, but not the `amount_fees` for user-triggered cancellations. Frontier might cancel reservations if suppliers fail to deliver. If Frontier cancels the reservation, Stripe provides 90 days advance notice and refunds the `amount_total`.
     ///
     /// `POST /v1/climate/orders/{order}/cancel`
+    #[inline]
     pub async fn cancel(
         client: &super::Client,
         order: &OrderId,
@@ -854,6 +1436,7 @@ impl Product {
     /// Lists all available Climate product objects.
     ///
     /// `GET /v1/climate/products`
+    #[inline]
     pub async fn list(
         client: &super::Client,
         params: &ListProducts,
@@ -861,6 +1444,7 @@ impl Product {
         client.send(super::Method::Get, "/v1/climate/products", Some(params)).await
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    #[inline]
     pub fn list_all(
         client: &super::Client,
         params: &ListProducts,
@@ -870,6 +1454,7 @@ impl Product {
     /// Retrieves the details of a Climate product with the given ID.
     ///
     /// `GET /v1/climate/products/{product}`
+    #[inline]
     pub async fn retrieve(
         client: &super::Client,
         product: &ProductId,
@@ -890,6 +1475,7 @@ impl Supplier {
     /// Lists all available Climate supplier objects.
     ///
     /// `GET /v1/climate/suppliers`
+    #[inline]
     pub async fn list(
         client: &super::Client,
         params: &ListSuppliers,
@@ -897,6 +1483,7 @@ impl Supplier {
         client.send(super::Method::Get, "/v1/climate/suppliers", Some(params)).await
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    #[inline]
     pub fn list_all(
         client: &super::Client,
         params: &ListSuppliers,
@@ -906,6 +1493,7 @@ impl Supplier {
     /// Retrieves a Climate supplier object.
     ///
     /// `GET /v1/climate/suppliers/{supplier}`
+    #[inline]
     pub async fn retrieve(
         client: &super::Client,
         supplier: &SupplierId,

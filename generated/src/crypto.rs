@@ -146,7 +146,7 @@ impl From<&str> for OnrampQuotesId {
 /// Estimated prices for buying each supported cryptocurrency, on each supported network, with a given amount of fiat money (or for a given amount of crypto), grouped by network. Show them in your own interface before sending a customer to the onramp; they are estimates, not locked rates.
 ///
 /// Related guide: [Use the Onramp Quotes API](https://docs.stripe.com/crypto/onramp/quotes-api)
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OnrampQuotes {
     pub destination_network_quotes: CryptoOnrampNetworkQuotes,
@@ -163,6 +163,91 @@ pub struct OnrampQuotes {
     pub source_amount: String,
     /// Lowercase ISO 4217 code of the fiat currency the quotes start from.
     pub source_currency: OnrampQuotesSourceCurrency,
+}
+impl<'de> ::serde::Deserialize<'de> for OnrampQuotes {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = OnrampQuotes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a OnrampQuotes object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OnrampQuotes, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "destination_network_quotes",
+                                "id",
+                                "livemode",
+                                "object",
+                                "rate_fetched_at",
+                                "source_amount",
+                                "source_currency",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OnrampQuotes {
+                    destination_network_quotes: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "destination_network_quotes",
+                        ))?,
+                    id: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    livemode: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "livemode",
+                        ))?,
+                    object: slot_3.unwrap_or_default(),
+                    rate_fetched_at: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "rate_fetched_at",
+                        ))?,
+                    source_amount: slot_5
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "source_amount",
+                        ))?,
+                    source_currency: slot_6
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "source_currency",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl super::Object for OnrampQuotes {
     type Id = OnrampQuotesId;
@@ -330,7 +415,7 @@ impl From<&str> for OnrampSessionId {
 /// One customer’s purchase of cryptocurrency with fiat money through Stripe’s onramp. You create it on your server, then show it with the embedded widget or send the customer to the hosted onramp; after a successful payment Stripe delivers the crypto to the customer’s wallet and records the on-chain transaction here.
 ///
 /// Related guide: [Set up an onramp integration](https://docs.stripe.com/crypto/integrate-the-onramp)
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OnrampSession {
     /// Secret that lets the embedded onramp widget on your front end drive this one session. Treat it like a credential: it reveals details such as wallet addresses.
@@ -353,6 +438,109 @@ pub struct OnrampSession {
     pub status: OnrampSessionStatus,
     pub transaction_details: CryptoOnrampTransactionDetails,
 }
+impl<'de> ::serde::Deserialize<'de> for OnrampSession {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = OnrampSession;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a OnrampSession object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OnrampSession, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "client_secret",
+                                "created",
+                                "id",
+                                "kyc_details_provided",
+                                "livemode",
+                                "metadata",
+                                "object",
+                                "redirect_url",
+                                "status",
+                                "transaction_details",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        9usize => slot_9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OnrampSession {
+                    client_secret: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "client_secret",
+                        ))?,
+                    created: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "created",
+                        ))?,
+                    id: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    kyc_details_provided: slot_3
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "kyc_details_provided",
+                        ))?,
+                    livemode: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "livemode",
+                        ))?,
+                    metadata: slot_5.unwrap_or_default(),
+                    object: slot_6
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "object",
+                        ))?,
+                    redirect_url: slot_7.unwrap_or_default(),
+                    status: slot_8
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    transaction_details: slot_9
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "transaction_details",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 impl super::Object for OnrampSession {
     type Id = OnrampSessionId;
 }
@@ -362,11 +550,48 @@ impl super::HasId for OnrampSession {
     }
 }
 /// Per network, the destination tag (memo) that identifies the customer at the wallet address, for networks that use one.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampDestinationTags {
     /// Memo to attach to a Stellar delivery.
     pub stellar: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampDestinationTags {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampDestinationTags;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampDestinationTags object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampDestinationTags, A::Error> {
+                let mut slot_0 = None;
+                while let Some(field) = map
+                    .next_key_seed(super::FieldName(&["stellar"]))?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampDestinationTags {
+                    stellar: slot_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The cryptocurrency this quote is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -527,7 +752,7 @@ impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuoteDestinationNetwo
     }
 }
 /// The estimate for one cryptocurrency on one network.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampNetworkQuote {
     /// How much of `destination_currency` the customer would receive, as a decimal string.
@@ -542,8 +767,89 @@ pub struct CryptoOnrampNetworkQuote {
     /// What the customer would pay in fiat money, fees included, as a decimal string.
     pub source_total_amount: String,
 }
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuote {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampNetworkQuote;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampNetworkQuote object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampNetworkQuote, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "destination_amount",
+                                "destination_currency",
+                                "destination_network",
+                                "fees",
+                                "id",
+                                "source_total_amount",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampNetworkQuote {
+                    destination_amount: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "destination_amount",
+                        ))?,
+                    destination_currency: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "destination_currency",
+                        ))?,
+                    destination_network: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "destination_network",
+                        ))?,
+                    fees: slot_3
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "fees",
+                        ))?,
+                    id: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    source_total_amount: slot_5
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "source_total_amount",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The fees a quote includes.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampNetworkQuoteFees {
     /// Estimated cost, in the fiat currency, of sending the crypto on chain (gas or miner fee), as a decimal string.
@@ -551,8 +857,58 @@ pub struct CryptoOnrampNetworkQuoteFees {
     /// Stripe’s processing fee for the purchase, in the fiat currency, as a decimal string.
     pub transaction_fee_monetary: String,
 }
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuoteFees {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampNetworkQuoteFees;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampNetworkQuoteFees object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampNetworkQuoteFees, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &["network_fee_monetary", "transaction_fee_monetary"],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampNetworkQuoteFees {
+                    network_fee_monetary: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "network_fee_monetary",
+                        ))?,
+                    transaction_fee_monetary: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "transaction_fee_monetary",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The quotes grouped by blockchain network: one list per network, empty or null when nothing was quoted there.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampNetworkQuotes {
     /// Quotes for delivery on Avalanche.
@@ -573,6 +929,81 @@ pub struct CryptoOnrampNetworkQuotes {
     pub stellar: Option<Vec<CryptoOnrampNetworkQuote>>,
     /// Quotes for delivery on World Chain.
     pub worldchain: Option<Vec<CryptoOnrampNetworkQuote>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuotes {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampNetworkQuotes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampNetworkQuotes object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampNetworkQuotes, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "avalanche",
+                                "base_network",
+                                "bitcoin",
+                                "ethereum",
+                                "optimism",
+                                "polygon",
+                                "solana",
+                                "stellar",
+                                "worldchain",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampNetworkQuotes {
+                    avalanche: slot_0.unwrap_or_default(),
+                    base_network: slot_1.unwrap_or_default(),
+                    bitcoin: slot_2.unwrap_or_default(),
+                    ethereum: slot_3.unwrap_or_default(),
+                    optimism: slot_4.unwrap_or_default(),
+                    polygon: slot_5.unwrap_or_default(),
+                    solana: slot_6.unwrap_or_default(),
+                    stellar: slot_7.unwrap_or_default(),
+                    worldchain: slot_8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -948,7 +1379,7 @@ impl<'de> ::serde::Deserialize<'de> for CryptoOnrampTransactionDetailsSourceCurr
     }
 }
 /// The money side of an onramp session: what is bought, with what, on which network, for which wallet, and at what fees.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampTransactionDetails {
     /// Amount of crypto to be delivered to the customer’s wallet, as a decimal string.
@@ -982,8 +1413,99 @@ pub struct CryptoOnrampTransactionDetails {
     /// The customer’s wallet address on each network, as suggested for this purchase.
     pub wallet_addresses: Option<CryptoOnrampWalletAddresses>,
 }
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampTransactionDetails {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampTransactionDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampTransactionDetails object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampTransactionDetails, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "destination_amount",
+                                "destination_currencies",
+                                "destination_currency",
+                                "destination_network",
+                                "destination_networks",
+                                "fees",
+                                "lock_wallet_address",
+                                "settlement_speed",
+                                "source_amount",
+                                "source_currency",
+                                "transaction_id",
+                                "wallet_address",
+                                "wallet_addresses",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        9usize => slot_9 = Some(map.next_value()?),
+                        10usize => slot_10 = Some(map.next_value()?),
+                        11usize => slot_11 = Some(map.next_value()?),
+                        12usize => slot_12 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampTransactionDetails {
+                    destination_amount: slot_0.unwrap_or_default(),
+                    destination_currencies: slot_1.unwrap_or_default(),
+                    destination_currency: slot_2.unwrap_or_default(),
+                    destination_network: slot_3.unwrap_or_default(),
+                    destination_networks: slot_4.unwrap_or_default(),
+                    fees: slot_5.unwrap_or_default(),
+                    lock_wallet_address: slot_6.unwrap_or_default(),
+                    settlement_speed: slot_7.unwrap_or_default(),
+                    source_amount: slot_8.unwrap_or_default(),
+                    source_currency: slot_9.unwrap_or_default(),
+                    transaction_id: slot_10.unwrap_or_default(),
+                    wallet_address: slot_11.unwrap_or_default(),
+                    wallet_addresses: slot_12.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The fees of an onramp purchase.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampTransactionFees {
     /// Cost of sending the crypto from Stripe to the customer’s wallet (gas on Ethereum, miner fee on Bitcoin), as a decimal string.
@@ -991,8 +1513,52 @@ pub struct CryptoOnrampTransactionFees {
     /// Stripe’s fee for processing the purchase, as a decimal string.
     pub transaction_fee_amount: Option<String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampTransactionFees {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampTransactionFees;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampTransactionFees object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampTransactionFees, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &["network_fee_amount", "transaction_fee_amount"],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampTransactionFees {
+                    network_fee_amount: slot_0.unwrap_or_default(),
+                    transaction_fee_amount: slot_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The customer’s crypto wallet address for each network.
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CryptoOnrampWalletAddresses {
     /// Address on Avalanche.
@@ -1021,6 +1587,97 @@ pub struct CryptoOnrampWalletAddresses {
     pub tempo: Option<String>,
     /// Address on World Chain.
     pub worldchain: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CryptoOnrampWalletAddresses {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CryptoOnrampWalletAddresses;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a CryptoOnrampWalletAddresses object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CryptoOnrampWalletAddresses, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "avalanche",
+                                "base_network",
+                                "bitcoin",
+                                "celo",
+                                "destination_tags",
+                                "ethereum",
+                                "optimism",
+                                "polygon",
+                                "solana",
+                                "stellar",
+                                "sui",
+                                "tempo",
+                                "worldchain",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        9usize => slot_9 = Some(map.next_value()?),
+                        10usize => slot_10 = Some(map.next_value()?),
+                        11usize => slot_11 = Some(map.next_value()?),
+                        12usize => slot_12 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CryptoOnrampWalletAddresses {
+                    avalanche: slot_0.unwrap_or_default(),
+                    base_network: slot_1.unwrap_or_default(),
+                    bitcoin: slot_2.unwrap_or_default(),
+                    celo: slot_3.unwrap_or_default(),
+                    destination_tags: slot_4.unwrap_or_default(),
+                    ethereum: slot_5.unwrap_or_default(),
+                    optimism: slot_6.unwrap_or_default(),
+                    polygon: slot_7.unwrap_or_default(),
+                    solana: slot_8.unwrap_or_default(),
+                    stellar: slot_9.unwrap_or_default(),
+                    sui: slot_10.unwrap_or_default(),
+                    tempo: slot_11.unwrap_or_default(),
+                    worldchain: slot_12.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Parameters of [`retrieve`](super::crypto::OnrampQuotes::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -1212,6 +1869,7 @@ impl OnrampQuotes {
     /// The figures are estimates: by the time a customer opens the onramp, the price shown there may differ slightly.
     ///
     /// `GET /v1/crypto/onramp_quotes`
+    #[inline]
     pub async fn retrieve(
         client: &super::Client,
         params: &RetrieveOnrampQuotes,
@@ -1223,6 +1881,7 @@ impl OnrampSession {
     /// Lists the onramp sessions that match the filters, newest first.
     ///
     /// `GET /v1/crypto/onramp_sessions`
+    #[inline]
     pub async fn list(
         client: &super::Client,
         params: &ListOnrampSessions,
@@ -1230,6 +1889,7 @@ impl OnrampSession {
         client.send(super::Method::Get, "/v1/crypto/onramp_sessions", Some(params)).await
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    #[inline]
     pub fn list_all(
         client: &super::Client,
         params: &ListOnrampSessions,
@@ -1241,6 +1901,7 @@ impl OnrampSession {
     /// Hand the session’s `client_secret` to the embedded onramp widget, or send the customer to its `redirect_url` for the Stripe-hosted onramp.
     ///
     /// `POST /v1/crypto/onramp_sessions`
+    #[inline]
     pub async fn create(
         client: &super::Client,
         params: &CreateOnrampSession,
@@ -1252,6 +1913,7 @@ impl OnrampSession {
     /// Fetches an onramp session created earlier, with its current status and transaction details.
     ///
     /// `GET /v1/crypto/onramp_sessions/{session}`
+    #[inline]
     pub async fn retrieve(
         client: &super::Client,
         session: &OnrampSessionId,

@@ -63,7 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiErrorsType {
         Ok(parsed)
     }
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiErrors {
     /// For card errors resulting from a card issuer decline, a short string indicating [how to proceed with an error](https://docs.stripe.com/declines#retrying-issuer-declines) if they provide one.
@@ -115,9 +115,154 @@ pub struct ApiErrors {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+impl<'de> ::serde::Deserialize<'de> for ApiErrors {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ApiErrors;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ApiErrors object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiErrors, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "advice_code",
+                                "charge",
+                                "code",
+                                "decline_code",
+                                "doc_url",
+                                "message",
+                                "network_advice_code",
+                                "network_decline_code",
+                                "param",
+                                "payment_intent",
+                                "payment_method",
+                                "payment_method_type",
+                                "request_log_url",
+                                "setup_intent",
+                                "source",
+                                "type",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        9usize => slot_12 = Some(map.next_value()?),
+                        10usize => slot_13 = Some(map.next_value()?),
+                        11usize => slot_9 = Some(map.next_value()?),
+                        12usize => slot_10 = Some(map.next_value()?),
+                        13usize => slot_14 = Some(map.next_value()?),
+                        14usize => slot_15 = Some(map.next_value()?),
+                        15usize => slot_11 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ApiErrors {
+                    advice_code: slot_0.unwrap_or_default(),
+                    charge: slot_1.unwrap_or_default(),
+                    code: slot_2.unwrap_or_default(),
+                    decline_code: slot_3.unwrap_or_default(),
+                    doc_url: slot_4.unwrap_or_default(),
+                    message: slot_5.unwrap_or_default(),
+                    network_advice_code: slot_6.unwrap_or_default(),
+                    network_decline_code: slot_7.unwrap_or_default(),
+                    param: slot_8.unwrap_or_default(),
+                    payment_method_type: slot_9.unwrap_or_default(),
+                    request_log_url: slot_10.unwrap_or_default(),
+                    type_: slot_11
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "type",
+                        ))?,
+                    payment_intent: slot_12.unwrap_or_default(),
+                    payment_method: slot_13.unwrap_or_default(),
+                    setup_intent: slot_14.unwrap_or_default(),
+                    source: slot_15.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// An error response from the Stripe API
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Error {
     pub error: ApiErrors,
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a Error object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut slot_0 = None;
+                while let Some(field) = map.next_key_seed(super::FieldName(&["error"]))?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Error {
+                    error: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "error",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -51,7 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedWebhookEndpointObject {
         Ok(parsed)
     }
 }
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletedWebhookEndpoint {
     /// Always true for a deleted object
@@ -60,6 +60,58 @@ pub struct DeletedWebhookEndpoint {
     pub id: WebhookEndpointId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: DeletedWebhookEndpointObject,
+}
+impl<'de> ::serde::Deserialize<'de> for DeletedWebhookEndpoint {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = DeletedWebhookEndpoint;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a DeletedWebhookEndpoint object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedWebhookEndpoint, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(field) = map
+                    .next_key_seed(super::FieldName(&["deleted", "id", "object"]))?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeletedWebhookEndpoint {
+                    deleted: slot_0
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "deleted",
+                        ))?,
+                    id: slot_1
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    object: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "object",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -156,7 +208,7 @@ impl From<&str> for WebhookEndpointId {
 /// Most users configure webhooks from [the dashboard](https://dashboard.stripe.com/webhooks), which provides a user interface for registering and testing your webhook endpoints.
 ///
 /// Related guide: [Setting up webhooks](https://docs.stripe.com/webhooks/configure)
-#[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookEndpoint {
     /// The API version that events are rendered as for this webhook endpoint. You can't change this value after you create the endpoint.
@@ -184,6 +236,117 @@ pub struct WebhookEndpoint {
     pub status: String,
     /// The URL of the webhook endpoint.
     pub url: String,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
+    #[allow(deprecated)]
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = WebhookEndpoint;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a WebhookEndpoint object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEndpoint, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                while let Some(field) = map
+                    .next_key_seed(
+                        super::FieldName(
+                            &[
+                                "api_version",
+                                "application",
+                                "created",
+                                "description",
+                                "enabled_events",
+                                "id",
+                                "livemode",
+                                "metadata",
+                                "object",
+                                "secret",
+                                "status",
+                                "url",
+                            ],
+                        ),
+                    )?
+                {
+                    match field {
+                        0usize => slot_0 = Some(map.next_value()?),
+                        1usize => slot_1 = Some(map.next_value()?),
+                        2usize => slot_2 = Some(map.next_value()?),
+                        3usize => slot_3 = Some(map.next_value()?),
+                        4usize => slot_4 = Some(map.next_value()?),
+                        5usize => slot_5 = Some(map.next_value()?),
+                        6usize => slot_6 = Some(map.next_value()?),
+                        7usize => slot_7 = Some(map.next_value()?),
+                        8usize => slot_8 = Some(map.next_value()?),
+                        9usize => slot_9 = Some(map.next_value()?),
+                        10usize => slot_10 = Some(map.next_value()?),
+                        11usize => slot_11 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookEndpoint {
+                    api_version: slot_0.unwrap_or_default(),
+                    application: slot_1.unwrap_or_default(),
+                    created: slot_2
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "created",
+                        ))?,
+                    description: slot_3.unwrap_or_default(),
+                    enabled_events: slot_4
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "enabled_events",
+                        ))?,
+                    id: slot_5
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "id",
+                        ))?,
+                    livemode: slot_6
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "livemode",
+                        ))?,
+                    metadata: slot_7
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "metadata",
+                        ))?,
+                    object: slot_8
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "object",
+                        ))?,
+                    secret: slot_9.unwrap_or_default(),
+                    status: slot_10
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "status",
+                        ))?,
+                    url: slot_11
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                            "url",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl super::Object for WebhookEndpoint {
     type Id = WebhookEndpointId;
@@ -841,6 +1004,7 @@ impl WebhookEndpoint {
     /// Returns a list of your webhook endpoints.
     ///
     /// `GET /v1/webhook_endpoints`
+    #[inline]
     pub async fn list(
         client: &super::Client,
         params: &ListWebhookEndpoints,
@@ -848,6 +1012,7 @@ impl WebhookEndpoint {
         client.send(super::Method::Get, "/v1/webhook_endpoints", Some(params)).await
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
+    #[inline]
     pub fn list_all(
         client: &super::Client,
         params: &ListWebhookEndpoints,
@@ -857,6 +1022,7 @@ impl WebhookEndpoint {
     /// A webhook endpoint must have a `url` and a list of `enabled_events`. You may optionally specify the Boolean `connect` parameter. If set to true, then a Connect webhook endpoint that notifies the specified `url` about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified `url` only about events from your account is created. You can also create webhook endpoints in the [webhooks settings](https://dashboard.stripe.com/account/webhooks) section of the Dashboard.
     ///
     /// `POST /v1/webhook_endpoints`
+    #[inline]
     pub async fn create(
         client: &super::Client,
         params: &CreateWebhookEndpoint,
@@ -866,6 +1032,7 @@ impl WebhookEndpoint {
     /// Retrieves the webhook endpoint with the given ID.
     ///
     /// `GET /v1/webhook_endpoints/{webhook_endpoint}`
+    #[inline]
     pub async fn retrieve(
         client: &super::Client,
         webhook_endpoint: &WebhookEndpointId,
@@ -885,6 +1052,7 @@ impl WebhookEndpoint {
     /// Updates the webhook endpoint. You may edit the `url`, the list of `enabled_events`, and the status of your endpoint.
     ///
     /// `POST /v1/webhook_endpoints/{webhook_endpoint}`
+    #[inline]
     pub async fn update(
         client: &super::Client,
         webhook_endpoint: &WebhookEndpointId,
@@ -904,6 +1072,7 @@ impl WebhookEndpoint {
     /// You can also delete webhook endpoints via the [webhook endpoint management](https://dashboard.stripe.com/account/webhooks) page of the Stripe dashboard.
     ///
     /// `DELETE /v1/webhook_endpoints/{webhook_endpoint}`
+    #[inline]
     pub async fn delete(
         client: &super::Client,
         webhook_endpoint: &WebhookEndpointId,

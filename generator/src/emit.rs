@@ -3,7 +3,7 @@
 //! re-exported by its parent (the generated crate's root, or a test module).
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::ir::*;
 use crate::lower::UNKNOWN_VARIANT;
@@ -175,12 +175,14 @@ fn structure(
                     #has_id
                 }
             });
+            let deserialize = deserialize_struct(name, fields);
             quote! {
-                #[derive(Clone, Debug, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
                 #[non_exhaustive]
                 pub struct #name {
                     #(#field_tokens)*
                 }
+                #deserialize
                 #object_impl
             }
         }
@@ -193,6 +195,58 @@ fn structure(
                     #(#field_tokens)*
                 }
                 #constructor
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a response struct. Unlike serde's derive it reads only JSON objects
+/// (`deserialize_map`), and matches keys with one shared runtime seed, so each struct compiles
+/// to a single small visitor: responses are most of the generated crate's compile time.
+fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
+    let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
+    sorted.sort_by(|a, b| a.1.wire_name.cmp(&b.1.wire_name));
+    let slot = |index: usize| format_ident!("slot_{index}");
+    let slots: Vec<Ident> = (0..fields.len()).map(slot).collect();
+    let wires = sorted.iter().map(|(_, f)| f.wire_name.as_str());
+    let arms = sorted.iter().enumerate().map(|(position, (index, _))| {
+        let slot = slot(*index);
+        quote! { #position => #slot = Some(map.next_value()?), }
+    });
+    let inits = fields.iter().zip(&slots).map(|(field, slot)| {
+        let field_name = ident(&field.name);
+        let wire = &field.wire_name;
+        if field.required {
+            quote! { #field_name: #slot.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))? }
+        } else {
+            quote! { #field_name: #slot.unwrap_or_default() }
+        }
+    });
+    let expecting = format!("a {name} object");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            #[allow(deprecated)]
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(let mut #slots = None;)*
+                        while let Some(field) = map.next_key_seed(super::FieldName(&[#(#wires),*]))? {
+                            match field {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok(#name { #(#inits,)* })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
             }
         }
     }
@@ -301,22 +355,36 @@ fn union(
         })
         .collect();
     if !dispatch_on_object {
-        let (catch_all, derives) = match direction {
-            Direction::Response => (
-                Some(quote! {
-                    /// A shape this version of the crate does not know.
-                    #unknown(::serde_json::Value),
-                }),
-                quote! { ::serde::Deserialize, ::serde::Serialize },
-            ),
-            Direction::Request => (None, quote! { ::serde::Serialize }),
-        };
+        if direction == Direction::Request {
+            return quote! {
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#names(#types),)*
+                }
+            };
+        }
+        // Alternatives are tried in order on the buffered JSON, like `#[serde(untagged)]`, but
+        // through the same parse as responses instead of serde's private buffering, which
+        // would compile every alternative's deserializer a second time.
         return quote! {
-            #[derive(Clone, Debug, PartialEq, #derives)]
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#names(#types),)*
-                #catch_all
+                /// A shape this version of the crate does not know.
+                #unknown(::serde_json::Value),
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = ::serde_json::Value::deserialize(deserializer)?;
+                    #(
+                        if let Ok(parsed) = super::from_buffered(&value) {
+                            return Ok(Self::#names(parsed));
+                        }
+                    )*
+                    Ok(Self::#unknown(value))
+                }
             }
         };
     }
@@ -469,6 +537,7 @@ fn call(op: &Operation, module: &str) -> TokenStream {
         quote! {
             #[doc = #doc]
             #deprecated
+            #[inline]
             pub fn #name(client: &super::Client, #(#args),*) -> super::ListStream<#item> {
                 client.paginate(#owned_path, params)
             }
@@ -477,6 +546,7 @@ fn call(op: &Operation, module: &str) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        #[inline]
         pub async fn #fn_name(client: &super::Client, #(#args),*) -> Result<#response, super::Error> {
             client.send(#method, #path, #params_value).await
         }

@@ -18,6 +18,8 @@ use crate::pointer;
 pub struct Loaded {
     pub file: PathBuf,
     pub api: openapiv3::OpenAPI,
+    /// The same document as JSON, for walks that are simpler on untyped data.
+    pub raw: Value,
 }
 
 /// Reads `spec`, applies `overlays` in the order given and checks the result.
@@ -43,7 +45,11 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
             format!("not a valid OpenAPI 3.0 node: {}", err.inner()),
         )
     })?;
-    Ok(Loaded { file, api })
+    Ok(Loaded {
+        file,
+        api,
+        raw: doc,
+    })
 }
 
 /// Overlay files under `dir`, in file-name order (the order they are applied in).

@@ -28,7 +28,7 @@ pub const EVENTS_MODULE: &str = "events";
 const RESERVED_MODULES: &[&str] = &["runtime", "webhook", "lib"];
 
 pub fn lower(loaded: &Loaded) -> Result<Api> {
-    let mut lowerer = Lowerer::new(&loaded.api, &loaded.file)?;
+    let mut lowerer = Lowerer::new(&loaded.api, &loaded.raw, &loaded.file)?;
     lowerer.lower_components()?;
     lowerer.lower_events();
     lowerer.lower_operations()?;
@@ -105,6 +105,7 @@ impl Ctx<'_> {
 
 struct Lowerer<'a> {
     api: &'a OpenAPI,
+    raw: &'a Value,
     file: &'a Path,
     raw_ops: Vec<RawOperation<'a>>,
     placements: BTreeMap<String, Placement>,
@@ -127,9 +128,10 @@ struct Events {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(api: &'a OpenAPI, file: &'a Path) -> Result<Self> {
+    fn new(api: &'a OpenAPI, raw: &'a Value, file: &'a Path) -> Result<Self> {
         let mut lowerer = Self {
             api,
+            raw,
             file,
             raw_ops: Vec::new(),
             placements: BTreeMap::new(),
@@ -273,16 +275,12 @@ impl<'a> Lowerer<'a> {
                 home.entry(resource).or_insert_with(|| raw.module.clone());
             }
             let mut refs = BTreeSet::new();
-            collect_refs(
-                &serde_json::to_value(&raw.op.parameters).unwrap_or_default(),
-                &mut refs,
-            );
-            collect_refs(
-                &serde_json::to_value(&raw.op.request_body).unwrap_or_default(),
-                &mut refs,
-            );
-            if let Some(ok) = success_response(raw.op) {
-                collect_refs(&serde_json::to_value(ok).unwrap_or_default(), &mut refs);
+            if let Some(op) = self.raw.pointer(raw.pointer.trim_start_matches('#')) {
+                for part in ["/parameters", "/requestBody", "/responses/200"] {
+                    if let Some(node) = op.pointer(part) {
+                        collect_refs(node, &mut refs);
+                    }
+                }
             }
             op_refs.entry(raw.module.clone()).or_default().extend(refs);
         }
@@ -300,9 +298,12 @@ impl<'a> Lowerer<'a> {
 
         let schema_refs: BTreeMap<&str, BTreeSet<String>> = self
             .schemas()
-            .map(|(name, schema)| {
+            .map(|(name, _)| {
                 let mut refs = BTreeSet::new();
-                collect_refs(&serde_json::to_value(schema).unwrap_or_default(), &mut refs);
+                let at = format!("/components/schemas/{}", pointer::escape(name));
+                if let Some(schema) = self.raw.pointer(&at) {
+                    collect_refs(schema, &mut refs);
+                }
                 (name.as_str(), refs)
             })
             .collect();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::Api;
+use crate::ir::{Api, Module};
 use crate::{emit, format, Config};
 
 /// The hand-written runtime, copied verbatim into `src/runtime/`.
@@ -80,8 +80,7 @@ impl std::fmt::Display for Changes {
 
 pub(crate) fn crate_files(api: &Api, config: &Config) -> Result<Output> {
     let mut files = BTreeMap::new();
-    for module in &api.modules {
-        let text = format::rust(emit::module(module), &module.name)?;
+    for (module, text) in api.modules.iter().zip(format_modules(&api.modules)?) {
         files.insert(
             PathBuf::from(format!("src/{}.rs", module.name)),
             format!("{HEADER}{text}"),
@@ -96,6 +95,55 @@ pub(crate) fn crate_files(api: &Api, config: &Config) -> Result<Output> {
         CARGO_TOML.replace("@CRATE_NAME@", &config.crate_name),
     );
     Ok(Output { files })
+}
+
+/// Emits and formats every module, spreading the modules over the available cores: modules are
+/// independent, and emitting and formatting are most of the generation time. (Tokens can't cross
+/// threads, so each thread takes its modules from IR to text.) The result is in module order,
+/// whatever the number of threads.
+fn format_modules(modules: &[Module]) -> Result<Vec<String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(modules.len().max(1));
+    // Deal modules round-robin so the big ones spread out; slot `i` gets module `i`.
+    let results: Vec<Vec<(usize, Result<String>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    modules
+                        .iter()
+                        .enumerate()
+                        .skip(worker)
+                        .step_by(threads)
+                        .map(|(index, module)| {
+                            (index, format::rust(emit::module(module), &module.name))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or_default())
+            .collect()
+    });
+    let mut texts: Vec<Option<Result<String>>> = modules.iter().map(|_| None).collect();
+    for (index, text) in results.into_iter().flatten() {
+        texts[index] = Some(text);
+    }
+    texts
+        .into_iter()
+        .zip(modules)
+        .map(|(text, module)| {
+            text.unwrap_or_else(|| {
+                Err(Error::Emit {
+                    module: module.name.clone(),
+                    message: "the thread formatting this module panicked".into(),
+                })
+            })
+        })
+        .collect()
 }
 
 fn lib_rs(api: &Api) -> Result<String> {

@@ -1,6 +1,5 @@
 //! Auto-pagination: a `futures` stream over every item of a list call, fetching pages on demand.
 
-use std::collections::VecDeque;
 use std::fmt::Display;
 use std::pin::Pin;
 
@@ -23,7 +22,8 @@ struct Pager<T> {
     /// Walking towards older objects with `starting_after`, or newer ones with `ending_before`.
     backward: bool,
     cursor: Option<String>,
-    buffered: VecDeque<T>,
+    /// The current page's remaining items, the next one last.
+    buffered: Vec<T>,
     /// Set when the last page has been fetched, or an error ended the stream.
     finished: bool,
 }
@@ -45,7 +45,7 @@ impl Client {
             query: Vec::new(),
             backward: false,
             cursor: None,
-            buffered: VecDeque::new(),
+            buffered: Vec::new(),
             finished: false,
         };
         let encoded = match self.encode(Some(params)) {
@@ -74,7 +74,7 @@ where
     T::Id: Display,
 {
     loop {
-        if let Some(item) = pager.buffered.pop_front() {
+        if let Some(item) = pager.buffered.pop() {
             return Some((Ok(item), pager));
         }
         if pager.finished {
@@ -89,10 +89,11 @@ where
                     page.data.last()
                 };
                 pager.cursor = edge.map(|item| item.id().to_string());
-                pager.buffered = page.data.into();
-                if pager.backward {
-                    // Walking backward, each page is read from its end (as stripe-node does).
-                    pager.buffered.make_contiguous().reverse();
+                pager.buffered = page.data;
+                // Items are popped from the end: reverse so they come in page order, except
+                // walking backward, where each page is read from its end (as stripe-node does).
+                if !pager.backward {
+                    pager.buffered.reverse();
                 }
             }
             Err(error) => {

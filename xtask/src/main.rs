@@ -1,10 +1,12 @@
 //! Maintainer tasks: `cargo xtask regenerate [--check]`, `cargo xtask spec-diff OLD NEW [--json]`,
-//! `cargo xtask full-api --spec PATH --out DIR`.
+//! `cargo xtask full-api --spec PATH --out DIR`, `cargo xtask bench [--runs N]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use stripegen::Config;
+
+mod bench;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +23,11 @@ fn main() -> ExitCode {
             spec_diff(old, new, true)
         }
         ["full-api", "--spec", spec, "--out", out] => full_api(Path::new(spec), Path::new(out)),
+        ["bench"] => bench::run(&workspace_root(), 3),
+        ["bench", "--runs", runs] => match runs.parse() {
+            Ok(runs) if runs > 0 => bench::run(&workspace_root(), runs),
+            _ => Err(format!("--runs takes a positive number, not `{runs}`")),
+        },
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -34,7 +41,8 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask spec-diff OLD NEW [--json]
-       cargo xtask full-api --spec PATH --out DIR";
+       cargo xtask full-api --spec PATH --out DIR
+       cargo xtask bench [--runs N]";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -79,11 +87,41 @@ fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Generates a crate for a whole spec (no overlays) into `out` and runs `cargo check` on it. The
-/// crate gets its own `[workspace]` and this workspace's `Cargo.lock`, and builds in
-/// `target/full-api`, so dependency builds are shared between runs and specs.
+/// Generates a crate for a whole spec (no overlays) into `out` and runs `cargo check` on it.
 fn full_api(spec: &Path, out: &Path) -> Result<ExitCode, String> {
-    let root = workspace_root();
+    write_full_api(spec, out)?;
+    let started = std::time::Instant::now();
+    let status = std::process::Command::new(cargo())
+        .arg("check")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(out.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(full_api_target_dir())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    println!("cargo check: {status} in {:.2?}", started.elapsed());
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The cargo running this task.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Where full-API crates build: one directory, so dependency builds are shared between runs
+/// and specs.
+fn full_api_target_dir() -> PathBuf {
+    workspace_root().join("target/full-api")
+}
+
+/// Generates the crate of a whole spec into `out`, as a workspace of its own with this
+/// workspace's `Cargo.lock`. Returns its package name.
+fn write_full_api(spec: &Path, out: &Path) -> Result<String, String> {
     let crate_name = format!(
         "stripe-{}",
         spec.file_stem()
@@ -103,7 +141,7 @@ fn full_api(spec: &Path, out: &Path) -> Result<ExitCode, String> {
         manifest.push_str("\n# Built on its own, outside the stripegen workspace.\n[workspace]\n");
     }
     let changes = output.write(out).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+    std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     let lines: usize = output.files.values().map(|text| text.lines().count()).sum();
     println!(
@@ -112,21 +150,5 @@ fn full_api(spec: &Path, out: &Path) -> Result<ExitCode, String> {
         output.files.len(),
         generation
     );
-    let started = std::time::Instant::now();
-    let status =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .arg("check")
-            .arg("--quiet")
-            .arg("--manifest-path")
-            .arg(out.join("Cargo.toml"))
-            .arg("--target-dir")
-            .arg(root.join("target/full-api"))
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-    println!("cargo check: {status} in {:.2?}", started.elapsed());
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(config.crate_name)
 }

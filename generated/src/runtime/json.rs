@@ -28,6 +28,31 @@ pub fn from_buffered<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T
     parse(&text).map_err(|failure| format!("{} (at `{}`)", failure.message, failure.path))
 }
 
+/// Matches a JSON object's key against a struct's field names (sorted), for generated
+/// `Deserialize` impls: the field's position, or `usize::MAX` for a key the struct doesn't know.
+#[doc(hidden)]
+pub struct FieldName(pub &'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldName {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for FieldName {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<usize, E> {
+        Ok(self.0.binary_search(&name).unwrap_or(usize::MAX))
+    }
+}
+
 fn describe(body: &[u8], error: &serde_json::Error) -> Failure {
     let position = format!(" at line {} column {}", error.line(), error.column());
     let message = error.to_string();

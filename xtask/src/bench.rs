@@ -1,0 +1,282 @@
+//! `cargo xtask bench`: the performance targets of the project, measured and printed as a table
+//! (also written to `target/bench.md`). Generation and deserialization times come from the
+//! criterion benchmarks' estimates; build times from cargo's own `Finished ... in` report, for a
+//! clean build of the crate with its dependencies already built.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use serde_json::Value;
+
+use crate::{cargo, full_api_target_dir, write_full_api};
+
+/// Median and range of several measurements, in seconds.
+struct Stats {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Stats {
+    fn of(mut values: Vec<f64>) -> Stats {
+        values.sort_by(f64::total_cmp);
+        Stats {
+            median: values[values.len() / 2],
+            min: values[0],
+            max: values[values.len() - 1],
+        }
+    }
+
+    fn scaled(&self, factor: f64) -> Stats {
+        Stats {
+            median: self.median * factor,
+            min: self.min * factor,
+            max: self.max * factor,
+        }
+    }
+}
+
+struct Row {
+    measurement: String,
+    figure: String,
+    target: String,
+    met: bool,
+}
+
+pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
+    let mut rows = Vec::new();
+
+    run_cargo(root, &["bench", "-p", "stripegen", "--bench", "generate"])?;
+    let criterion = root.join("target/criterion");
+    let parse = criterion_stats(&criterion.join("spec3-v524/parse_only"))?;
+    let generate = criterion_stats(&criterion.join("spec3-v524/generate"))?;
+    let ratio = generate.median / parse.median;
+    rows.push(Row {
+        measurement: "generate spec3-v524 (release)".into(),
+        figure: format!(
+            "{} vs parse-only {} = {ratio:.2}x",
+            seconds(&generate),
+            seconds(&parse)
+        ),
+        target: "<= 3.5x parse-only".into(),
+        met: ratio <= 3.5,
+    });
+
+    let full = root.join("target/full-api/v524");
+    let package = write_full_api(&root.join("spec/full/spec3-v524.yaml"), &full)?;
+    let operations = count_operations(&root.join("spec/full/spec3-v524.yaml"))?;
+    let manifest = full.join("Cargo.toml");
+    let full_build = clean_builds(
+        runs,
+        &[
+            "build",
+            "--manifest-path",
+            path_str(&manifest)?,
+            "--target-dir",
+            path_str(&full_api_target_dir())?,
+        ],
+        &package,
+        root,
+    )?;
+    let per_operation = full_build.scaled(1.0 / operations as f64);
+    rows.push(Row {
+        measurement: format!("build full-API crate v524, debug ({operations} operations)"),
+        figure: format!(
+            "{} = {:.3} s per operation",
+            seconds(&full_build),
+            per_operation.median
+        ),
+        target: "<= 0.15 s per operation".into(),
+        met: per_operation.median <= 0.15,
+    });
+
+    let generated = clean_builds(runs, &["build", "-p", "stripe-api"], "stripe-api", root)?;
+    rows.push(Row {
+        measurement: "build generated/ (stripe-api), debug".into(),
+        figure: seconds(&generated),
+        target: "<= 10 s".into(),
+        met: generated.median <= 10.0,
+    });
+
+    run_cargo(
+        root,
+        &["bench", "-p", "stripegen-tests", "--bench", "runtime"],
+    )?;
+    let group = criterion.join("list_of_100_verification_sessions");
+    let typed = criterion_stats(&group.join("typed"))?;
+    let value = criterion_stats(&group.join("serde_json_value"))?;
+    rows.push(Row {
+        measurement: "deserialize 100 verification sessions".into(),
+        figure: format!(
+            "typed {} vs serde_json::Value {}",
+            micros(&typed),
+            micros(&value)
+        ),
+        target: "typed <= Value".into(),
+        met: typed.median <= value.median,
+    });
+    let encode = criterion_stats(&criterion.join("form_encode_create_verification_session"))?;
+    rows.push(Row {
+        measurement: "form-encode a full create-session request".into(),
+        figure: micros(&encode),
+        target: "(tracked)".into(),
+        met: true,
+    });
+
+    let table = render(&rows, runs);
+    println!("\n{table}");
+    let report = root.join("target/bench.md");
+    std::fs::write(&report, &table).map_err(|e| format!("{}: {e}", report.display()))?;
+    println!("written to {}", report.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(rows: &[Row], runs: usize) -> String {
+    let mut table = format!(
+        "Medians (min-max); builds: {runs} clean builds with dependencies already built.\n\n\
+         | measurement | figure | target | met |\n|---|---|---|---|\n"
+    );
+    for row in rows {
+        table.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            row.measurement,
+            row.figure,
+            row.target,
+            if row.met { "yes" } else { "**no**" }
+        ));
+    }
+    table
+}
+
+fn seconds(stats: &Stats) -> String {
+    format!("{:.2} s ({:.2}-{:.2})", stats.median, stats.min, stats.max)
+}
+
+fn micros(stats: &Stats) -> String {
+    let us = stats.scaled(1e6);
+    format!("{:.1} us ({:.1}-{:.1})", us.median, us.min, us.max)
+}
+
+fn path_str(path: &Path) -> Result<&str, String> {
+    path.to_str()
+        .ok_or_else(|| format!("{} is not valid UTF-8", path.display()))
+}
+
+fn run_cargo(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(cargo())
+        .args(args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(format!("cargo {} failed:\n{stderr}", args.join(" ")));
+    }
+    Ok(stderr)
+}
+
+/// `runs` clean builds of `package` (dependencies stay built), timed by cargo.
+fn clean_builds(runs: usize, build: &[&str], package: &str, root: &Path) -> Result<Stats, String> {
+    // The first build also builds the dependencies; it is not measured.
+    run_cargo(root, build)?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let mut clean = vec!["clean", "-p", package];
+        if let Some(target) = build.iter().position(|a| *a == "--target-dir") {
+            clean.extend(&build[target..target + 2]);
+        }
+        if let Some(manifest) = build.iter().position(|a| *a == "--manifest-path") {
+            clean.extend(&build[manifest..manifest + 2]);
+        }
+        run_cargo(root, &clean)?;
+        let stderr = run_cargo(root, build)?;
+        times.push(
+            finished_seconds(&stderr)
+                .ok_or_else(|| format!("no `Finished ... in` line from cargo build:\n{stderr}"))?,
+        );
+    }
+    Ok(Stats::of(times))
+}
+
+/// Reads cargo's `Finished ... in 1m 02s` / `in 9.35s`.
+fn finished_seconds(stderr: &str) -> Option<f64> {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("Finished"))?;
+    let duration = line.rsplit(" in ").next()?.trim();
+    let mut total = 0.0;
+    for part in duration.split_whitespace() {
+        if let Some(minutes) = part.strip_suffix('m') {
+            total += minutes.parse::<f64>().ok()? * 60.0;
+        } else if let Some(secs) = part.strip_suffix('s') {
+            total += secs.parse::<f64>().ok()?;
+        }
+    }
+    Some(total)
+}
+
+/// Median and range of the per-iteration time of a criterion benchmark, from its `new/`
+/// estimates and samples.
+fn criterion_stats(dir: &Path) -> Result<Stats, String> {
+    let read = |name: &str| -> Result<Value, String> {
+        let path: PathBuf = dir.join("new").join(name);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let estimates = read("estimates.json")?;
+    let sample = read("sample.json")?;
+    let median = estimates["median"]["point_estimate"]
+        .as_f64()
+        .ok_or("estimates.json has no median")?;
+    let per_iteration: Vec<f64> = sample["times"]
+        .as_array()
+        .zip(sample["iters"].as_array())
+        .map(|(times, iters)| {
+            times
+                .iter()
+                .zip(iters)
+                .filter_map(|(t, n)| Some(t.as_f64()? / n.as_f64()?))
+                .collect()
+        })
+        .unwrap_or_default();
+    let nanos = 1e-9;
+    let ranged = Stats::of(if per_iteration.is_empty() {
+        vec![median]
+    } else {
+        per_iteration
+    });
+    Ok(Stats {
+        median: median * nanos,
+        min: ranged.min * nanos,
+        max: ranged.max * nanos,
+    })
+}
+
+fn count_operations(spec: &Path) -> Result<usize, String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    Ok(text.matches("operationId:").count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cargo_durations() {
+        let out = "   Compiling x v0.1.0\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 1m 02s\n";
+        assert_eq!(finished_seconds(out), Some(62.0));
+        assert_eq!(
+            finished_seconds("    Finished `dev` profile in 9.35s"),
+            Some(9.35)
+        );
+        assert_eq!(finished_seconds("nothing"), None);
+    }
+
+    #[test]
+    fn stats_take_the_middle_value() {
+        let stats = Stats::of(vec![3.0, 1.0, 2.0]);
+        assert_eq!((stats.median, stats.min, stats.max), (2.0, 1.0, 3.0));
+    }
+}
