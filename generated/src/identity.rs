@@ -1769,12 +1769,8 @@ impl<'de> ::serde::Deserialize<'de> for GelatoReportIdNumberOptions {
                 self,
                 mut map: A,
             ) -> Result<GelatoReportIdNumberOptions, A::Error> {
-                while let Some(field) = map.next_key_seed(super::FieldName(&[]))? {
-                    match field {
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
                 Ok(GelatoReportIdNumberOptions {})
             }
@@ -2206,12 +2202,8 @@ impl<'de> ::serde::Deserialize<'de> for GelatoSessionIdNumberOptions {
                 self,
                 mut map: A,
             ) -> Result<GelatoSessionIdNumberOptions, A::Error> {
-                while let Some(field) = map.next_key_seed(super::FieldName(&[]))? {
-                    match field {
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
                 Ok(GelatoSessionIdNumberOptions {})
             }

@@ -223,6 +223,25 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
         }
     });
     let expecting = format!("a {name} object");
+    let read_fields = if fields.is_empty() {
+        quote! {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            #(let mut #slots = None;)*
+            while let Some(field) = map.next_key_seed(super::FieldName(&[#(#wires),*]))? {
+                match field {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             #[allow(deprecated)]
@@ -234,15 +253,7 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(let mut #slots = None;)*
-                        while let Some(field) = map.next_key_seed(super::FieldName(&[#(#wires),*]))? {
-                            match field {
-                                #(#arms)*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
+                        #read_fields
                         Ok(#name { #(#inits,)* })
                     }
                 }
