@@ -15,6 +15,7 @@ pub enum OrderCancellationReason {
 }
 impl OrderCancellationReason {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Expired => "expired",
@@ -26,6 +27,7 @@ impl OrderCancellationReason {
 }
 impl ::std::str::FromStr for OrderCancellationReason {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -38,6 +40,7 @@ impl ::std::str::FromStr for OrderCancellationReason {
     }
 }
 impl ::std::fmt::Display for OrderCancellationReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -70,6 +73,7 @@ pub enum OrderObject {
 }
 impl OrderObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClimateOrder => "climate.order",
@@ -79,6 +83,7 @@ impl OrderObject {
 }
 impl ::std::str::FromStr for OrderObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -89,6 +94,7 @@ impl ::std::str::FromStr for OrderObject {
     }
 }
 impl ::std::fmt::Display for OrderObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -129,6 +135,7 @@ pub enum OrderStatus {
 }
 impl OrderStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwaitingFunds => "awaiting_funds",
@@ -142,6 +149,7 @@ impl OrderStatus {
 }
 impl ::std::str::FromStr for OrderStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -156,6 +164,7 @@ impl ::std::str::FromStr for OrderStatus {
     }
 }
 impl ::std::fmt::Display for OrderStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -195,21 +204,25 @@ impl OrderId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for OrderId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for OrderId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for OrderId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -363,70 +376,31 @@ impl<'de> ::serde::Deserialize<'de> for Order {
                     }
                 }
                 Ok(Order {
-                    amount_fees: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "amount_fees",
-                        ))?,
-                    amount_subtotal: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "amount_subtotal",
-                        ))?,
-                    amount_total: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "amount_total",
-                        ))?,
+                    amount_fees: super::required(slot_0, "amount_fees")?,
+                    amount_subtotal: super::required(slot_1, "amount_subtotal")?,
+                    amount_total: super::required(slot_2, "amount_total")?,
                     beneficiary: slot_3.unwrap_or_default(),
                     canceled_at: slot_4.unwrap_or_default(),
                     cancellation_reason: slot_5.unwrap_or_default(),
                     certificate: slot_6.unwrap_or_default(),
                     confirmed_at: slot_7.unwrap_or_default(),
-                    created: slot_8
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
-                    currency: slot_9
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "currency",
-                        ))?,
+                    created: super::required(slot_8, "created")?,
+                    currency: super::required(slot_9, "currency")?,
                     delayed_at: slot_10.unwrap_or_default(),
                     delivered_at: slot_11.unwrap_or_default(),
-                    delivery_details: slot_12
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "delivery_details",
-                        ))?,
-                    expected_delivery_year: slot_13
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "expected_delivery_year",
-                        ))?,
-                    id: slot_14
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    livemode: slot_15
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
-                    metadata: slot_16
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "metadata",
-                        ))?,
-                    metric_tons: slot_17
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "metric_tons",
-                        ))?,
-                    object: slot_18
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
-                    product: slot_19
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "product",
-                        ))?,
+                    delivery_details: super::required(slot_12, "delivery_details")?,
+                    expected_delivery_year: super::required(
+                        slot_13,
+                        "expected_delivery_year",
+                    )?,
+                    id: super::required(slot_14, "id")?,
+                    livemode: super::required(slot_15, "livemode")?,
+                    metadata: super::required(slot_16, "metadata")?,
+                    metric_tons: super::required(slot_17, "metric_tons")?,
+                    object: super::required(slot_18, "object")?,
+                    product: super::required(slot_19, "product")?,
                     product_substituted_at: slot_20.unwrap_or_default(),
-                    status: slot_21
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_21, "status")?,
                 })
             }
         }
@@ -452,6 +426,7 @@ pub enum ProductObject {
 }
 impl ProductObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClimateProduct => "climate.product",
@@ -461,6 +436,7 @@ impl ProductObject {
 }
 impl ::std::str::FromStr for ProductObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -471,6 +447,7 @@ impl ::std::str::FromStr for ProductObject {
     }
 }
 impl ::std::fmt::Display for ProductObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -510,21 +487,25 @@ impl ProductId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for ProductId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for ProductId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for ProductId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -618,39 +599,21 @@ impl<'de> ::serde::Deserialize<'de> for Product {
                     }
                 }
                 Ok(Product {
-                    created: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
-                    current_prices_per_metric_ton: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "current_prices_per_metric_ton",
-                        ))?,
+                    created: super::required(slot_0, "created")?,
+                    current_prices_per_metric_ton: super::required(
+                        slot_1,
+                        "current_prices_per_metric_ton",
+                    )?,
                     delivery_year: slot_2.unwrap_or_default(),
-                    id: slot_3
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    livemode: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
-                    metric_tons_available: slot_5
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "metric_tons_available",
-                        ))?,
-                    name: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    object: slot_7
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
-                    suppliers: slot_8
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "suppliers",
-                        ))?,
+                    id: super::required(slot_3, "id")?,
+                    livemode: super::required(slot_4, "livemode")?,
+                    metric_tons_available: super::required(
+                        slot_5,
+                        "metric_tons_available",
+                    )?,
+                    name: super::required(slot_6, "name")?,
+                    object: super::required(slot_7, "object")?,
+                    suppliers: super::required(slot_8, "suppliers")?,
                 })
             }
         }
@@ -676,6 +639,7 @@ pub enum SupplierObject {
 }
 impl SupplierObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClimateSupplier => "climate.supplier",
@@ -685,6 +649,7 @@ impl SupplierObject {
 }
 impl ::std::str::FromStr for SupplierObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -695,6 +660,7 @@ impl ::std::str::FromStr for SupplierObject {
     }
 }
 impl ::std::fmt::Display for SupplierObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -733,6 +699,7 @@ pub enum SupplierRemovalPathway {
 }
 impl SupplierRemovalPathway {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BiomassCarbonRemovalAndStorage => "biomass_carbon_removal_and_storage",
@@ -745,6 +712,7 @@ impl SupplierRemovalPathway {
 }
 impl ::std::str::FromStr for SupplierRemovalPathway {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -760,6 +728,7 @@ impl ::std::str::FromStr for SupplierRemovalPathway {
     }
 }
 impl ::std::fmt::Display for SupplierRemovalPathway {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -799,21 +768,25 @@ impl SupplierId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for SupplierId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for SupplierId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for SupplierId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -891,34 +864,13 @@ impl<'de> ::serde::Deserialize<'de> for Supplier {
                     }
                 }
                 Ok(Supplier {
-                    id: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    info_url: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "info_url",
-                        ))?,
-                    livemode: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
-                    locations: slot_3
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "locations",
-                        ))?,
-                    name: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    object: slot_5
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
-                    removal_pathway: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "removal_pathway",
-                        ))?,
+                    id: super::required(slot_0, "id")?,
+                    info_url: super::required(slot_1, "info_url")?,
+                    livemode: super::required(slot_2, "livemode")?,
+                    locations: super::required(slot_3, "locations")?,
+                    name: super::required(slot_4, "name")?,
+                    object: super::required(slot_5, "object")?,
+                    removal_pathway: super::required(slot_6, "removal_pathway")?,
                 })
             }
         }
@@ -969,10 +921,7 @@ impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsBeneficiary {
                     }
                 }
                 Ok(ClimateRemovalsBeneficiary {
-                    public_name: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "public_name",
-                        ))?,
+                    public_name: super::required(slot_0, "public_name")?,
                 })
             }
         }
@@ -1036,10 +985,7 @@ impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsLocation {
                 }
                 Ok(ClimateRemovalsLocation {
                     city: slot_0.unwrap_or_default(),
-                    country: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "country",
-                        ))?,
+                    country: super::required(slot_1, "country")?,
                     latitude: slot_2.unwrap_or_default(),
                     longitude: slot_3.unwrap_or_default(),
                     region: slot_4.unwrap_or_default(),
@@ -1111,20 +1057,11 @@ impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsOrderDeliveries {
                     }
                 }
                 Ok(ClimateRemovalsOrderDeliveries {
-                    delivered_at: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "delivered_at",
-                        ))?,
+                    delivered_at: super::required(slot_0, "delivered_at")?,
                     location: slot_1.unwrap_or_default(),
-                    metric_tons: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "metric_tons",
-                        ))?,
+                    metric_tons: super::required(slot_2, "metric_tons")?,
                     registry_url: slot_3.unwrap_or_default(),
-                    supplier: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "supplier",
-                        ))?,
+                    supplier: super::required(slot_4, "supplier")?,
                 })
             }
         }
@@ -1179,18 +1116,9 @@ impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsProductsPrice {
                     }
                 }
                 Ok(ClimateRemovalsProductsPrice {
-                    amount_fees: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "amount_fees",
-                        ))?,
-                    amount_subtotal: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "amount_subtotal",
-                        ))?,
-                    amount_total: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "amount_total",
-                        ))?,
+                    amount_fees: super::required(slot_0, "amount_fees")?,
+                    amount_subtotal: super::required(slot_1, "amount_subtotal")?,
+                    amount_total: super::required(slot_2, "amount_total")?,
                 })
             }
         }
@@ -1354,11 +1282,13 @@ impl Order {
     ///
     /// `GET /v1/climate/orders`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListOrders,
-    ) -> Result<super::List<Order>, super::Error> {
-        client.send(super::Method::Get, "/v1/climate/orders", Some(params)).await
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListOrders,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<Order>, super::Error>,
+    > + 'a {
+        client.send(super::Method::Get, "/v1/climate/orders".to_owned(), Some(params))
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -1372,64 +1302,61 @@ impl Order {
     ///
     /// `POST /v1/climate/orders`
     #[inline]
-    pub async fn create(
-        client: &super::Client,
-        params: &CreateOrder,
-    ) -> Result<Order, super::Error> {
-        client.send(super::Method::Post, "/v1/climate/orders", Some(params)).await
+    pub fn create<'a>(
+        client: &'a super::Client,
+        params: &'a CreateOrder,
+    ) -> impl ::std::future::Future<Output = Result<Order, super::Error>> + 'a {
+        client.send(super::Method::Post, "/v1/climate/orders".to_owned(), Some(params))
     }
     /// Retrieves the details of a Climate order object with the given ID.
     ///
     /// `GET /v1/climate/orders/{order}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         order: &OrderId,
-        params: &RetrieveOrder,
-    ) -> Result<Order, super::Error> {
+        params: &'a RetrieveOrder,
+    ) -> impl ::std::future::Future<Output = Result<Order, super::Error>> + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!("/v1/climate/orders/{}", super::PathSegment(order.as_str())),
+                format!("/v1/climate/orders/{}", super::PathSegment(order.as_str())),
                 Some(params),
             )
-            .await
     }
     /// Updates the specified order by setting the values of the parameters passed.
     ///
     /// `POST /v1/climate/orders/{order}`
     #[inline]
-    pub async fn update(
-        client: &super::Client,
+    pub fn update<'a>(
+        client: &'a super::Client,
         order: &OrderId,
-        params: &UpdateOrder,
-    ) -> Result<Order, super::Error> {
+        params: &'a UpdateOrder,
+    ) -> impl ::std::future::Future<Output = Result<Order, super::Error>> + 'a {
         client
             .send(
                 super::Method::Post,
-                &format!("/v1/climate/orders/{}", super::PathSegment(order.as_str())),
+                format!("/v1/climate/orders/{}", super::PathSegment(order.as_str())),
                 Some(params),
             )
-            .await
     }
     /// Cancels a Climate order. You can cancel an order within 24 hours of creation. Stripe refunds the reservation `amount_subtotal`, but not the `amount_fees` for user-triggered cancellations. Frontier might cancel reservations if suppliers fail to deliver. If Frontier cancels the reservation, Stripe provides 90 days advance notice and refunds the `amount_total`.
     ///
     /// `POST /v1/climate/orders/{order}/cancel`
     #[inline]
-    pub async fn cancel(
-        client: &super::Client,
+    pub fn cancel<'a>(
+        client: &'a super::Client,
         order: &OrderId,
-        params: &CancelOrder,
-    ) -> Result<Order, super::Error> {
+        params: &'a CancelOrder,
+    ) -> impl ::std::future::Future<Output = Result<Order, super::Error>> + 'a {
         client
             .send(
                 super::Method::Post,
-                &format!(
+                format!(
                     "/v1/climate/orders/{}/cancel", super::PathSegment(order.as_str())
                 ),
                 Some(params),
             )
-            .await
     }
 }
 impl Product {
@@ -1437,11 +1364,13 @@ impl Product {
     ///
     /// `GET /v1/climate/products`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListProducts,
-    ) -> Result<super::List<Product>, super::Error> {
-        client.send(super::Method::Get, "/v1/climate/products", Some(params)).await
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListProducts,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<Product>, super::Error>,
+    > + 'a {
+        client.send(super::Method::Get, "/v1/climate/products".to_owned(), Some(params))
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -1455,20 +1384,17 @@ impl Product {
     ///
     /// `GET /v1/climate/products/{product}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         product: &ProductId,
-        params: &RetrieveProduct,
-    ) -> Result<Product, super::Error> {
+        params: &'a RetrieveProduct,
+    ) -> impl ::std::future::Future<Output = Result<Product, super::Error>> + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!(
-                    "/v1/climate/products/{}", super::PathSegment(product.as_str())
-                ),
+                format!("/v1/climate/products/{}", super::PathSegment(product.as_str())),
                 Some(params),
             )
-            .await
     }
 }
 impl Supplier {
@@ -1476,11 +1402,13 @@ impl Supplier {
     ///
     /// `GET /v1/climate/suppliers`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListSuppliers,
-    ) -> Result<super::List<Supplier>, super::Error> {
-        client.send(super::Method::Get, "/v1/climate/suppliers", Some(params)).await
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListSuppliers,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<Supplier>, super::Error>,
+    > + 'a {
+        client.send(super::Method::Get, "/v1/climate/suppliers".to_owned(), Some(params))
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -1494,19 +1422,18 @@ impl Supplier {
     ///
     /// `GET /v1/climate/suppliers/{supplier}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         supplier: &SupplierId,
-        params: &RetrieveSupplier,
-    ) -> Result<Supplier, super::Error> {
+        params: &'a RetrieveSupplier,
+    ) -> impl ::std::future::Future<Output = Result<Supplier, super::Error>> + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!(
+                format!(
                     "/v1/climate/suppliers/{}", super::PathSegment(supplier.as_str())
                 ),
                 Some(params),
             )
-            .await
     }
 }

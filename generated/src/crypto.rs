@@ -11,6 +11,7 @@ pub enum OnrampQuotesObject {
 }
 impl OnrampQuotesObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CryptoOnrampQuotes => "crypto.onramp.quotes",
@@ -20,6 +21,7 @@ impl OnrampQuotesObject {
 }
 impl ::std::str::FromStr for OnrampQuotesObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -30,6 +32,7 @@ impl ::std::str::FromStr for OnrampQuotesObject {
     }
 }
 impl ::std::fmt::Display for OnrampQuotesObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -64,6 +67,7 @@ pub enum OnrampQuotesSourceCurrency {
 }
 impl OnrampQuotesSourceCurrency {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Eur => "eur",
@@ -74,6 +78,7 @@ impl OnrampQuotesSourceCurrency {
 }
 impl ::std::str::FromStr for OnrampQuotesSourceCurrency {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -85,6 +90,7 @@ impl ::std::str::FromStr for OnrampQuotesSourceCurrency {
     }
 }
 impl ::std::fmt::Display for OnrampQuotesSourceCurrency {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -124,21 +130,25 @@ impl OnrampQuotesId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for OnrampQuotesId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for OnrampQuotesId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for OnrampQuotesId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -218,31 +228,16 @@ impl<'de> ::serde::Deserialize<'de> for OnrampQuotes {
                     }
                 }
                 Ok(OnrampQuotes {
-                    destination_network_quotes: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "destination_network_quotes",
-                        ))?,
-                    id: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    livemode: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
+                    destination_network_quotes: super::required(
+                        slot_0,
+                        "destination_network_quotes",
+                    )?,
+                    id: super::required(slot_1, "id")?,
+                    livemode: super::required(slot_2, "livemode")?,
                     object: slot_3.unwrap_or_default(),
-                    rate_fetched_at: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "rate_fetched_at",
-                        ))?,
-                    source_amount: slot_5
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "source_amount",
-                        ))?,
-                    source_currency: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "source_currency",
-                        ))?,
+                    rate_fetched_at: super::required(slot_4, "rate_fetched_at")?,
+                    source_amount: super::required(slot_5, "source_amount")?,
+                    source_currency: super::required(slot_6, "source_currency")?,
                 })
             }
         }
@@ -268,6 +263,7 @@ pub enum OnrampSessionObject {
 }
 impl OnrampSessionObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CryptoOnrampSession => "crypto.onramp_session",
@@ -277,6 +273,7 @@ impl OnrampSessionObject {
 }
 impl ::std::str::FromStr for OnrampSessionObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -287,6 +284,7 @@ impl ::std::str::FromStr for OnrampSessionObject {
     }
 }
 impl ::std::fmt::Display for OnrampSessionObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -327,6 +325,7 @@ pub enum OnrampSessionStatus {
 }
 impl OnrampSessionStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FulfillmentComplete => "fulfillment_complete",
@@ -340,6 +339,7 @@ impl OnrampSessionStatus {
 }
 impl ::std::str::FromStr for OnrampSessionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -354,6 +354,7 @@ impl ::std::str::FromStr for OnrampSessionStatus {
     }
 }
 impl ::std::fmt::Display for OnrampSessionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -393,21 +394,25 @@ impl OnrampSessionId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for OnrampSessionId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for OnrampSessionId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for OnrampSessionId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -501,40 +506,19 @@ impl<'de> ::serde::Deserialize<'de> for OnrampSession {
                     }
                 }
                 Ok(OnrampSession {
-                    client_secret: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "client_secret",
-                        ))?,
-                    created: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
-                    id: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    kyc_details_provided: slot_3
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "kyc_details_provided",
-                        ))?,
-                    livemode: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
+                    client_secret: super::required(slot_0, "client_secret")?,
+                    created: super::required(slot_1, "created")?,
+                    id: super::required(slot_2, "id")?,
+                    kyc_details_provided: super::required(
+                        slot_3,
+                        "kyc_details_provided",
+                    )?,
+                    livemode: super::required(slot_4, "livemode")?,
                     metadata: slot_5.unwrap_or_default(),
-                    object: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
+                    object: super::required(slot_6, "object")?,
                     redirect_url: slot_7.unwrap_or_default(),
-                    status: slot_8
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    transaction_details: slot_9
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "transaction_details",
-                        ))?,
+                    status: super::required(slot_8, "status")?,
+                    transaction_details: super::required(slot_9, "transaction_details")?,
                 })
             }
         }
@@ -616,6 +600,7 @@ pub enum CryptoOnrampNetworkQuoteDestinationCurrency {
 }
 impl CryptoOnrampNetworkQuoteDestinationCurrency {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Avax => "avax",
@@ -631,6 +616,7 @@ impl CryptoOnrampNetworkQuoteDestinationCurrency {
 }
 impl ::std::str::FromStr for CryptoOnrampNetworkQuoteDestinationCurrency {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -647,6 +633,7 @@ impl ::std::str::FromStr for CryptoOnrampNetworkQuoteDestinationCurrency {
     }
 }
 impl ::std::fmt::Display for CryptoOnrampNetworkQuoteDestinationCurrency {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -695,6 +682,7 @@ pub enum CryptoOnrampNetworkQuoteDestinationNetwork {
 }
 impl CryptoOnrampNetworkQuoteDestinationNetwork {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Avalanche => "avalanche",
@@ -712,6 +700,7 @@ impl CryptoOnrampNetworkQuoteDestinationNetwork {
 }
 impl ::std::str::FromStr for CryptoOnrampNetworkQuoteDestinationNetwork {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -730,6 +719,7 @@ impl ::std::str::FromStr for CryptoOnrampNetworkQuoteDestinationNetwork {
     }
 }
 impl ::std::fmt::Display for CryptoOnrampNetworkQuoteDestinationNetwork {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -818,30 +808,15 @@ impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuote {
                     }
                 }
                 Ok(CryptoOnrampNetworkQuote {
-                    destination_amount: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "destination_amount",
-                        ))?,
-                    destination_currency: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "destination_currency",
-                        ))?,
-                    destination_network: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "destination_network",
-                        ))?,
-                    fees: slot_3
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "fees",
-                        ))?,
-                    id: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    source_total_amount: slot_5
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "source_total_amount",
-                        ))?,
+                    destination_amount: super::required(slot_0, "destination_amount")?,
+                    destination_currency: super::required(
+                        slot_1,
+                        "destination_currency",
+                    )?,
+                    destination_network: super::required(slot_2, "destination_network")?,
+                    fees: super::required(slot_3, "fees")?,
+                    id: super::required(slot_4, "id")?,
+                    source_total_amount: super::required(slot_5, "source_total_amount")?,
                 })
             }
         }
@@ -893,14 +868,14 @@ impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuoteFees {
                     }
                 }
                 Ok(CryptoOnrampNetworkQuoteFees {
-                    network_fee_monetary: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "network_fee_monetary",
-                        ))?,
-                    transaction_fee_monetary: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "transaction_fee_monetary",
-                        ))?,
+                    network_fee_monetary: super::required(
+                        slot_0,
+                        "network_fee_monetary",
+                    )?,
+                    transaction_fee_monetary: super::required(
+                        slot_1,
+                        "transaction_fee_monetary",
+                    )?,
                 })
             }
         }
@@ -1027,6 +1002,7 @@ pub enum CryptoOnrampTransactionDetailsDestinationCurrencies {
 }
 impl CryptoOnrampTransactionDetailsDestinationCurrencies {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Avax => "avax",
@@ -1042,6 +1018,7 @@ impl CryptoOnrampTransactionDetailsDestinationCurrencies {
 }
 impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationCurrencies {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1058,6 +1035,7 @@ impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationCurrencies
     }
 }
 impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationCurrencies {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1103,6 +1081,7 @@ pub enum CryptoOnrampTransactionDetailsDestinationCurrency {
 }
 impl CryptoOnrampTransactionDetailsDestinationCurrency {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Avax => "avax",
@@ -1118,6 +1097,7 @@ impl CryptoOnrampTransactionDetailsDestinationCurrency {
 }
 impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationCurrency {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1134,6 +1114,7 @@ impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationCurrency {
     }
 }
 impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationCurrency {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1183,6 +1164,7 @@ pub enum CryptoOnrampTransactionDetailsDestinationNetwork {
 }
 impl CryptoOnrampTransactionDetailsDestinationNetwork {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Avalanche => "avalanche",
@@ -1200,6 +1182,7 @@ impl CryptoOnrampTransactionDetailsDestinationNetwork {
 }
 impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationNetwork {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1218,6 +1201,7 @@ impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationNetwork {
     }
 }
 impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationNetwork {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1266,6 +1250,7 @@ pub enum CryptoOnrampTransactionDetailsDestinationNetworks {
 }
 impl CryptoOnrampTransactionDetailsDestinationNetworks {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Avalanche => "avalanche",
@@ -1283,6 +1268,7 @@ impl CryptoOnrampTransactionDetailsDestinationNetworks {
 }
 impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationNetworks {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1301,6 +1287,7 @@ impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationNetworks {
     }
 }
 impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationNetworks {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1336,6 +1323,7 @@ pub enum CryptoOnrampTransactionDetailsSourceCurrency {
 }
 impl CryptoOnrampTransactionDetailsSourceCurrency {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Eur => "eur",
@@ -1346,6 +1334,7 @@ impl CryptoOnrampTransactionDetailsSourceCurrency {
 }
 impl ::std::str::FromStr for CryptoOnrampTransactionDetailsSourceCurrency {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1357,6 +1346,7 @@ impl ::std::str::FromStr for CryptoOnrampTransactionDetailsSourceCurrency {
     }
 }
 impl ::std::fmt::Display for CryptoOnrampTransactionDetailsSourceCurrency {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1870,11 +1860,16 @@ impl OnrampQuotes {
     ///
     /// `GET /v1/crypto/onramp_quotes`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
-        params: &RetrieveOnrampQuotes,
-    ) -> Result<OnrampQuotes, super::Error> {
-        client.send(super::Method::Get, "/v1/crypto/onramp_quotes", Some(params)).await
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
+        params: &'a RetrieveOnrampQuotes,
+    ) -> impl ::std::future::Future<Output = Result<OnrampQuotes, super::Error>> + 'a {
+        client
+            .send(
+                super::Method::Get,
+                "/v1/crypto/onramp_quotes".to_owned(),
+                Some(params),
+            )
     }
 }
 impl OnrampSession {
@@ -1882,11 +1877,18 @@ impl OnrampSession {
     ///
     /// `GET /v1/crypto/onramp_sessions`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListOnrampSessions,
-    ) -> Result<super::List<OnrampSession>, super::Error> {
-        client.send(super::Method::Get, "/v1/crypto/onramp_sessions", Some(params)).await
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListOnrampSessions,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<OnrampSession>, super::Error>,
+    > + 'a {
+        client
+            .send(
+                super::Method::Get,
+                "/v1/crypto/onramp_sessions".to_owned(),
+                Some(params),
+            )
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -1902,31 +1904,33 @@ impl OnrampSession {
     ///
     /// `POST /v1/crypto/onramp_sessions`
     #[inline]
-    pub async fn create(
-        client: &super::Client,
-        params: &CreateOnrampSession,
-    ) -> Result<OnrampSession, super::Error> {
+    pub fn create<'a>(
+        client: &'a super::Client,
+        params: &'a CreateOnrampSession,
+    ) -> impl ::std::future::Future<Output = Result<OnrampSession, super::Error>> + 'a {
         client
-            .send(super::Method::Post, "/v1/crypto/onramp_sessions", Some(params))
-            .await
+            .send(
+                super::Method::Post,
+                "/v1/crypto/onramp_sessions".to_owned(),
+                Some(params),
+            )
     }
     /// Fetches an onramp session created earlier, with its current status and transaction details.
     ///
     /// `GET /v1/crypto/onramp_sessions/{session}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         session: &OnrampSessionId,
-        params: &RetrieveOnrampSession,
-    ) -> Result<OnrampSession, super::Error> {
+        params: &'a RetrieveOnrampSession,
+    ) -> impl ::std::future::Future<Output = Result<OnrampSession, super::Error>> + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!(
+                format!(
                     "/v1/crypto/onramp_sessions/{}", super::PathSegment(session.as_str())
                 ),
                 Some(params),
             )
-            .await
     }
 }

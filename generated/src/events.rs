@@ -547,6 +547,7 @@ pub enum EventType {
 }
 impl EventType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "*",
@@ -918,6 +919,7 @@ impl EventType {
 }
 impl ::std::str::FromStr for EventType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1328,6 +1330,7 @@ impl ::std::str::FromStr for EventType {
     }
 }
 impl ::std::fmt::Display for EventType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -45,14 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for ForwardedRequestContext {
                     }
                 }
                 Ok(ForwardedRequestContext {
-                    destination_duration: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "destination_duration",
-                        ))?,
-                    destination_ip_address: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "destination_ip_address",
-                        ))?,
+                    destination_duration: super::required(
+                        slot_0,
+                        "destination_duration",
+                    )?,
+                    destination_ip_address: super::required(
+                        slot_1,
+                        "destination_ip_address",
+                    )?,
                 })
             }
         }
@@ -70,6 +70,7 @@ pub enum ForwardedRequestDetailsHttpMethod {
 }
 impl ForwardedRequestDetailsHttpMethod {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Post => "POST",
@@ -79,6 +80,7 @@ impl ForwardedRequestDetailsHttpMethod {
 }
 impl ::std::str::FromStr for ForwardedRequestDetailsHttpMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -89,6 +91,7 @@ impl ::std::str::FromStr for ForwardedRequestDetailsHttpMethod {
     }
 }
 impl ::std::fmt::Display for ForwardedRequestDetailsHttpMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -157,18 +160,9 @@ impl<'de> ::serde::Deserialize<'de> for ForwardedRequestDetails {
                     }
                 }
                 Ok(ForwardedRequestDetails {
-                    body: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "body",
-                        ))?,
-                    headers: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "headers",
-                        ))?,
-                    http_method: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "http_method",
-                        ))?,
+                    body: super::required(slot_0, "body")?,
+                    headers: super::required(slot_1, "headers")?,
+                    http_method: super::required(slot_2, "http_method")?,
                 })
             }
         }
@@ -216,14 +210,8 @@ impl<'de> ::serde::Deserialize<'de> for ForwardedRequestHeader {
                     }
                 }
                 Ok(ForwardedRequestHeader {
-                    name: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    value: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "value",
-                        ))?,
+                    name: super::required(slot_0, "name")?,
+                    value: super::required(slot_1, "value")?,
                 })
             }
         }
@@ -275,18 +263,9 @@ impl<'de> ::serde::Deserialize<'de> for ForwardedResponseDetails {
                     }
                 }
                 Ok(ForwardedResponseDetails {
-                    body: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "body",
-                        ))?,
-                    headers: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "headers",
-                        ))?,
-                    status: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    body: super::required(slot_0, "body")?,
+                    headers: super::required(slot_1, "headers")?,
+                    status: super::required(slot_2, "status")?,
                 })
             }
         }
@@ -304,6 +283,7 @@ pub enum RequestObject {
 }
 impl RequestObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ForwardingRequest => "forwarding.request",
@@ -313,6 +293,7 @@ impl RequestObject {
 }
 impl ::std::str::FromStr for RequestObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -323,6 +304,7 @@ impl ::std::str::FromStr for RequestObject {
     }
 }
 impl ::std::fmt::Display for RequestObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -362,6 +344,7 @@ pub enum RequestReplacements {
 }
 impl RequestReplacements {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CardCvc => "card_cvc",
@@ -375,6 +358,7 @@ impl RequestReplacements {
 }
 impl ::std::str::FromStr for RequestReplacements {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -389,6 +373,7 @@ impl ::std::str::FromStr for RequestReplacements {
     }
 }
 impl ::std::fmt::Display for RequestReplacements {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -428,21 +413,25 @@ impl RequestId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for RequestId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for RequestId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for RequestId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -555,31 +544,13 @@ impl<'de> ::serde::Deserialize<'de> for Request {
                     }
                 }
                 Ok(Request {
-                    created: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
-                    id: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    livemode: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
+                    created: super::required(slot_0, "created")?,
+                    id: super::required(slot_1, "id")?,
+                    livemode: super::required(slot_2, "livemode")?,
                     metadata: slot_3.unwrap_or_default(),
-                    object: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
-                    payment_method: slot_5
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "payment_method",
-                        ))?,
-                    replacements: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "replacements",
-                        ))?,
+                    object: super::required(slot_4, "object")?,
+                    payment_method: super::required(slot_5, "payment_method")?,
+                    replacements: super::required(slot_6, "replacements")?,
                     request_context: slot_7.unwrap_or_default(),
                     request_details: slot_8.unwrap_or_default(),
                     response_details: slot_9.unwrap_or_default(),
@@ -687,11 +658,14 @@ impl Request {
     ///
     /// `GET /v1/forwarding/requests`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListRequests,
-    ) -> Result<super::List<Request>, super::Error> {
-        client.send(super::Method::Get, "/v1/forwarding/requests", Some(params)).await
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListRequests,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<Request>, super::Error>,
+    > + 'a {
+        client
+            .send(super::Method::Get, "/v1/forwarding/requests".to_owned(), Some(params))
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -705,27 +679,31 @@ impl Request {
     ///
     /// `POST /v1/forwarding/requests`
     #[inline]
-    pub async fn create(
-        client: &super::Client,
-        params: &CreateRequest,
-    ) -> Result<Request, super::Error> {
-        client.send(super::Method::Post, "/v1/forwarding/requests", Some(params)).await
+    pub fn create<'a>(
+        client: &'a super::Client,
+        params: &'a CreateRequest,
+    ) -> impl ::std::future::Future<Output = Result<Request, super::Error>> + 'a {
+        client
+            .send(
+                super::Method::Post,
+                "/v1/forwarding/requests".to_owned(),
+                Some(params),
+            )
     }
     /// Retrieves a ForwardingRequest object.
     ///
     /// `GET /v1/forwarding/requests/{id}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         id: &RequestId,
-        params: &RetrieveRequest,
-    ) -> Result<Request, super::Error> {
+        params: &'a RetrieveRequest,
+    ) -> impl ::std::future::Future<Output = Result<Request, super::Error>> + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!("/v1/forwarding/requests/{}", super::PathSegment(id.as_str())),
+                format!("/v1/forwarding/requests/{}", super::PathSegment(id.as_str())),
                 Some(params),
             )
-            .await
     }
 }

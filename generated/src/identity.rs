@@ -366,6 +366,7 @@ pub enum GelatoDocumentReportSex {
 }
 impl GelatoDocumentReportSex {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Redacted => "[redacted]",
@@ -378,6 +379,7 @@ impl GelatoDocumentReportSex {
 }
 impl ::std::str::FromStr for GelatoDocumentReportSex {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -391,6 +393,7 @@ impl ::std::str::FromStr for GelatoDocumentReportSex {
     }
 }
 impl ::std::fmt::Display for GelatoDocumentReportSex {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -425,6 +428,7 @@ pub enum GelatoDocumentReportStatus {
 }
 impl GelatoDocumentReportStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -435,6 +439,7 @@ impl GelatoDocumentReportStatus {
 }
 impl ::std::str::FromStr for GelatoDocumentReportStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -446,6 +451,7 @@ impl ::std::str::FromStr for GelatoDocumentReportStatus {
     }
 }
 impl ::std::fmt::Display for GelatoDocumentReportStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -482,6 +488,7 @@ pub enum GelatoDocumentReportType {
 }
 impl GelatoDocumentReportType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -493,6 +500,7 @@ impl GelatoDocumentReportType {
 }
 impl ::std::str::FromStr for GelatoDocumentReportType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -505,6 +513,7 @@ impl ::std::str::FromStr for GelatoDocumentReportType {
     }
 }
 impl ::std::fmt::Display for GelatoDocumentReportType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -651,10 +660,7 @@ impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReport {
                     last_name: slot_8.unwrap_or_default(),
                     number: slot_9.unwrap_or_default(),
                     sex: slot_10.unwrap_or_default(),
-                    status: slot_11
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_11, "status")?,
                     type_: slot_12.unwrap_or_default(),
                     unparsed_place_of_birth: slot_13.unwrap_or_default(),
                     unparsed_sex: slot_14.unwrap_or_default(),
@@ -679,6 +685,7 @@ pub enum GelatoDocumentReportErrorCode {
 }
 impl GelatoDocumentReportErrorCode {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocumentExpired => "document_expired",
@@ -690,6 +697,7 @@ impl GelatoDocumentReportErrorCode {
 }
 impl ::std::str::FromStr for GelatoDocumentReportErrorCode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -702,6 +710,7 @@ impl ::std::str::FromStr for GelatoDocumentReportErrorCode {
     }
 }
 impl ::std::fmt::Display for GelatoDocumentReportErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -784,6 +793,7 @@ pub enum GelatoEmailReportStatus {
 }
 impl GelatoEmailReportStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -794,6 +804,7 @@ impl GelatoEmailReportStatus {
 }
 impl ::std::str::FromStr for GelatoEmailReportStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -805,6 +816,7 @@ impl ::std::str::FromStr for GelatoEmailReportStatus {
     }
 }
 impl ::std::fmt::Display for GelatoEmailReportStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -873,10 +885,7 @@ impl<'de> ::serde::Deserialize<'de> for GelatoEmailReport {
                 Ok(GelatoEmailReport {
                     email: slot_0.unwrap_or_default(),
                     error: slot_1.unwrap_or_default(),
-                    status: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_2, "status")?,
                 })
             }
         }
@@ -896,6 +905,7 @@ pub enum GelatoEmailReportErrorCode {
 }
 impl GelatoEmailReportErrorCode {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmailUnverifiedOther => "email_unverified_other",
@@ -906,6 +916,7 @@ impl GelatoEmailReportErrorCode {
 }
 impl ::std::str::FromStr for GelatoEmailReportErrorCode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -917,6 +928,7 @@ impl ::std::str::FromStr for GelatoEmailReportErrorCode {
     }
 }
 impl ::std::fmt::Display for GelatoEmailReportErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1001,6 +1013,7 @@ pub enum GelatoIdNumberReportIdNumberType {
 }
 impl GelatoIdNumberReportIdNumberType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BrCpf => "br_cpf",
@@ -1012,6 +1025,7 @@ impl GelatoIdNumberReportIdNumberType {
 }
 impl ::std::str::FromStr for GelatoIdNumberReportIdNumberType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1024,6 +1038,7 @@ impl ::std::str::FromStr for GelatoIdNumberReportIdNumberType {
     }
 }
 impl ::std::fmt::Display for GelatoIdNumberReportIdNumberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1058,6 +1073,7 @@ pub enum GelatoIdNumberReportStatus {
 }
 impl GelatoIdNumberReportStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -1068,6 +1084,7 @@ impl GelatoIdNumberReportStatus {
 }
 impl ::std::str::FromStr for GelatoIdNumberReportStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1079,6 +1096,7 @@ impl ::std::str::FromStr for GelatoIdNumberReportStatus {
     }
 }
 impl ::std::fmt::Display for GelatoIdNumberReportStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1179,10 +1197,7 @@ impl<'de> ::serde::Deserialize<'de> for GelatoIdNumberReport {
                     id_number: slot_3.unwrap_or_default(),
                     id_number_type: slot_4.unwrap_or_default(),
                     last_name: slot_5.unwrap_or_default(),
-                    status: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_6, "status")?,
                 })
             }
         }
@@ -1204,6 +1219,7 @@ pub enum GelatoIdNumberReportErrorCode {
 }
 impl GelatoIdNumberReportErrorCode {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdNumberInsufficientDocumentData => {
@@ -1217,6 +1233,7 @@ impl GelatoIdNumberReportErrorCode {
 }
 impl ::std::str::FromStr for GelatoIdNumberReportErrorCode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1231,6 +1248,7 @@ impl ::std::str::FromStr for GelatoIdNumberReportErrorCode {
     }
 }
 impl ::std::fmt::Display for GelatoIdNumberReportErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1313,6 +1331,7 @@ pub enum GelatoPhoneReportStatus {
 }
 impl GelatoPhoneReportStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -1323,6 +1342,7 @@ impl GelatoPhoneReportStatus {
 }
 impl ::std::str::FromStr for GelatoPhoneReportStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1334,6 +1354,7 @@ impl ::std::str::FromStr for GelatoPhoneReportStatus {
     }
 }
 impl ::std::fmt::Display for GelatoPhoneReportStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1402,10 +1423,7 @@ impl<'de> ::serde::Deserialize<'de> for GelatoPhoneReport {
                 Ok(GelatoPhoneReport {
                     error: slot_0.unwrap_or_default(),
                     phone: slot_1.unwrap_or_default(),
-                    status: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_2, "status")?,
                 })
             }
         }
@@ -1425,6 +1443,7 @@ pub enum GelatoPhoneReportErrorCode {
 }
 impl GelatoPhoneReportErrorCode {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PhoneUnverifiedOther => "phone_unverified_other",
@@ -1435,6 +1454,7 @@ impl GelatoPhoneReportErrorCode {
 }
 impl ::std::str::FromStr for GelatoPhoneReportErrorCode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1446,6 +1466,7 @@ impl ::std::str::FromStr for GelatoPhoneReportErrorCode {
     }
 }
 impl ::std::fmt::Display for GelatoPhoneReportErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1605,14 +1626,8 @@ impl<'de> ::serde::Deserialize<'de> for GelatoRelatedPerson {
                     }
                 }
                 Ok(GelatoRelatedPerson {
-                    account: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "account",
-                        ))?,
-                    person: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "person",
-                        ))?,
+                    account: super::required(slot_0, "account")?,
+                    person: super::required(slot_1, "person")?,
                 })
             }
         }
@@ -1633,6 +1648,7 @@ pub enum GelatoReportDocumentOptionsAllowedTypes {
 }
 impl GelatoReportDocumentOptionsAllowedTypes {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -1644,6 +1660,7 @@ impl GelatoReportDocumentOptionsAllowedTypes {
 }
 impl ::std::str::FromStr for GelatoReportDocumentOptionsAllowedTypes {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1656,6 +1673,7 @@ impl ::std::str::FromStr for GelatoReportDocumentOptionsAllowedTypes {
     }
 }
 impl ::std::fmt::Display for GelatoReportDocumentOptionsAllowedTypes {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1791,6 +1809,7 @@ pub enum GelatoSelfieReportStatus {
 }
 impl GelatoSelfieReportStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -1801,6 +1820,7 @@ impl GelatoSelfieReportStatus {
 }
 impl ::std::str::FromStr for GelatoSelfieReportStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1812,6 +1832,7 @@ impl ::std::str::FromStr for GelatoSelfieReportStatus {
     }
 }
 impl ::std::fmt::Display for GelatoSelfieReportStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1887,10 +1908,7 @@ impl<'de> ::serde::Deserialize<'de> for GelatoSelfieReport {
                     document: slot_0.unwrap_or_default(),
                     error: slot_1.unwrap_or_default(),
                     selfie: slot_2.unwrap_or_default(),
-                    status: slot_3
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_3, "status")?,
                 })
             }
         }
@@ -1914,6 +1932,7 @@ pub enum GelatoSelfieReportErrorCode {
 }
 impl GelatoSelfieReportErrorCode {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SelfieDocumentMissingPhoto => "selfie_document_missing_photo",
@@ -1926,6 +1945,7 @@ impl GelatoSelfieReportErrorCode {
 }
 impl ::std::str::FromStr for GelatoSelfieReportErrorCode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -1939,6 +1959,7 @@ impl ::std::str::FromStr for GelatoSelfieReportErrorCode {
     }
 }
 impl ::std::fmt::Display for GelatoSelfieReportErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2022,6 +2043,7 @@ pub enum GelatoSessionDocumentOptionsAllowedTypes {
 }
 impl GelatoSessionDocumentOptionsAllowedTypes {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -2033,6 +2055,7 @@ impl GelatoSessionDocumentOptionsAllowedTypes {
 }
 impl ::std::str::FromStr for GelatoSessionDocumentOptionsAllowedTypes {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2045,6 +2068,7 @@ impl ::std::str::FromStr for GelatoSessionDocumentOptionsAllowedTypes {
     }
 }
 impl ::std::fmt::Display for GelatoSessionDocumentOptionsAllowedTypes {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2258,6 +2282,7 @@ pub enum GelatoSessionLastErrorCode {
 }
 impl GelatoSessionLastErrorCode {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Abandoned => "abandoned",
@@ -2287,6 +2312,7 @@ impl GelatoSessionLastErrorCode {
 }
 impl ::std::str::FromStr for GelatoSessionLastErrorCode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2317,6 +2343,7 @@ impl ::std::str::FromStr for GelatoSessionLastErrorCode {
     }
 }
 impl ::std::fmt::Display for GelatoSessionLastErrorCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2400,6 +2427,7 @@ pub enum GelatoSessionMatchingOptionsDob {
 }
 impl GelatoSessionMatchingOptionsDob {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2410,6 +2438,7 @@ impl GelatoSessionMatchingOptionsDob {
 }
 impl ::std::str::FromStr for GelatoSessionMatchingOptionsDob {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2421,6 +2450,7 @@ impl ::std::str::FromStr for GelatoSessionMatchingOptionsDob {
     }
 }
 impl ::std::fmt::Display for GelatoSessionMatchingOptionsDob {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2455,6 +2485,7 @@ pub enum GelatoSessionMatchingOptionsName {
 }
 impl GelatoSessionMatchingOptionsName {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2465,6 +2496,7 @@ impl GelatoSessionMatchingOptionsName {
 }
 impl ::std::str::FromStr for GelatoSessionMatchingOptionsName {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2476,6 +2508,7 @@ impl ::std::str::FromStr for GelatoSessionMatchingOptionsName {
     }
 }
 impl ::std::fmt::Display for GelatoSessionMatchingOptionsName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2721,6 +2754,7 @@ pub enum GelatoVerifiedOutputsIdNumberType {
 }
 impl GelatoVerifiedOutputsIdNumberType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BrCpf => "br_cpf",
@@ -2732,6 +2766,7 @@ impl GelatoVerifiedOutputsIdNumberType {
 }
 impl ::std::str::FromStr for GelatoVerifiedOutputsIdNumberType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2744,6 +2779,7 @@ impl ::std::str::FromStr for GelatoVerifiedOutputsIdNumberType {
     }
 }
 impl ::std::fmt::Display for GelatoVerifiedOutputsIdNumberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2782,6 +2818,7 @@ pub enum GelatoVerifiedOutputsSex {
 }
 impl GelatoVerifiedOutputsSex {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Redacted => "[redacted]",
@@ -2794,6 +2831,7 @@ impl GelatoVerifiedOutputsSex {
 }
 impl ::std::str::FromStr for GelatoVerifiedOutputsSex {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2807,6 +2845,7 @@ impl ::std::str::FromStr for GelatoVerifiedOutputsSex {
     }
 }
 impl ::std::fmt::Display for GelatoVerifiedOutputsSex {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2948,6 +2987,7 @@ pub enum VerificationReportObject {
 }
 impl VerificationReportObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdentityVerificationReport => "identity.verification_report",
@@ -2957,6 +2997,7 @@ impl VerificationReportObject {
 }
 impl ::std::str::FromStr for VerificationReportObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -2967,6 +3008,7 @@ impl ::std::str::FromStr for VerificationReportObject {
     }
 }
 impl ::std::fmt::Display for VerificationReportObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3003,6 +3045,7 @@ pub enum VerificationReportType {
 }
 impl VerificationReportType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -3014,6 +3057,7 @@ impl VerificationReportType {
 }
 impl ::std::str::FromStr for VerificationReportType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -3026,6 +3070,7 @@ impl ::std::str::FromStr for VerificationReportType {
     }
 }
 impl ::std::fmt::Display for VerificationReportType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3065,21 +3110,25 @@ impl VerificationReportId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for VerificationReportId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for VerificationReportId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for VerificationReportId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -3205,32 +3254,17 @@ impl<'de> ::serde::Deserialize<'de> for VerificationReport {
                 }
                 Ok(VerificationReport {
                     client_reference_id: slot_0.unwrap_or_default(),
-                    created: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
+                    created: super::required(slot_1, "created")?,
                     document: slot_2.unwrap_or_default(),
                     email: slot_3.unwrap_or_default(),
-                    id: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
+                    id: super::required(slot_4, "id")?,
                     id_number: slot_5.unwrap_or_default(),
-                    livemode: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
-                    object: slot_7
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
+                    livemode: super::required(slot_6, "livemode")?,
+                    object: super::required(slot_7, "object")?,
                     options: slot_8.unwrap_or_default(),
                     phone: slot_9.unwrap_or_default(),
                     selfie: slot_10.unwrap_or_default(),
-                    type_: slot_11
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    type_: super::required(slot_11, "type")?,
                     verification_flow: slot_12.unwrap_or_default(),
                     verification_session: slot_13.unwrap_or_default(),
                 })
@@ -3258,6 +3292,7 @@ pub enum VerificationSessionObject {
 }
 impl VerificationSessionObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdentityVerificationSession => "identity.verification_session",
@@ -3267,6 +3302,7 @@ impl VerificationSessionObject {
 }
 impl ::std::str::FromStr for VerificationSessionObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -3277,6 +3313,7 @@ impl ::std::str::FromStr for VerificationSessionObject {
     }
 }
 impl ::std::fmt::Display for VerificationSessionObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3315,6 +3352,7 @@ pub enum VerificationSessionStatus {
 }
 impl VerificationSessionStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Canceled => "canceled",
@@ -3327,6 +3365,7 @@ impl VerificationSessionStatus {
 }
 impl ::std::str::FromStr for VerificationSessionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -3340,6 +3379,7 @@ impl ::std::str::FromStr for VerificationSessionStatus {
     }
 }
 impl ::std::fmt::Display for VerificationSessionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3376,6 +3416,7 @@ pub enum VerificationSessionType {
 }
 impl VerificationSessionType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -3387,6 +3428,7 @@ impl VerificationSessionType {
 }
 impl ::std::str::FromStr for VerificationSessionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -3399,6 +3441,7 @@ impl ::std::str::FromStr for VerificationSessionType {
     }
 }
 impl ::std::fmt::Display for VerificationSessionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3438,21 +3481,25 @@ impl VerificationSessionId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for VerificationSessionId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for VerificationSessionId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for VerificationSessionId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -3609,42 +3656,21 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSession {
                 Ok(VerificationSession {
                     client_reference_id: slot_0.unwrap_or_default(),
                     client_secret: slot_1.unwrap_or_default(),
-                    created: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
-                    id: slot_3
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
+                    created: super::required(slot_2, "created")?,
+                    id: super::required(slot_3, "id")?,
                     last_error: slot_4.unwrap_or_default(),
                     last_verification_report: slot_5.unwrap_or_default(),
-                    livemode: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
-                    metadata: slot_7
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "metadata",
-                        ))?,
-                    object: slot_8
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
+                    livemode: super::required(slot_6, "livemode")?,
+                    metadata: super::required(slot_7, "metadata")?,
+                    object: super::required(slot_8, "object")?,
                     options: slot_9.unwrap_or_default(),
                     provided_details: slot_10.unwrap_or_default(),
                     redaction: slot_11.unwrap_or_default(),
                     related_customer: slot_12.unwrap_or_default(),
                     related_customer_account: slot_13.unwrap_or_default(),
                     related_person: slot_14.unwrap_or_default(),
-                    status: slot_15
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    type_: slot_16
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    status: super::required(slot_15, "status")?,
+                    type_: super::required(slot_16, "type")?,
                     url: slot_17.unwrap_or_default(),
                     verification_flow: slot_18.unwrap_or_default(),
                     verified_outputs: slot_19.unwrap_or_default(),
@@ -3677,6 +3703,7 @@ pub enum VerificationSessionRedactionStatus {
 }
 impl VerificationSessionRedactionStatus {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Processing => "processing",
@@ -3688,6 +3715,7 @@ impl VerificationSessionRedactionStatus {
 }
 impl ::std::str::FromStr for VerificationSessionRedactionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -3700,6 +3728,7 @@ impl ::std::str::FromStr for VerificationSessionRedactionStatus {
     }
 }
 impl ::std::fmt::Display for VerificationSessionRedactionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3756,10 +3785,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSessionRedaction {
                     }
                 }
                 Ok(VerificationSessionRedaction {
-                    status: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
+                    status: super::required(slot_0, "status")?,
                 })
             }
         }
@@ -3778,6 +3804,7 @@ pub enum ListVerificationReportsType {
 }
 impl ListVerificationReportsType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -3788,6 +3815,7 @@ impl ListVerificationReportsType {
 }
 impl ::std::str::FromStr for ListVerificationReportsType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -3799,6 +3827,7 @@ impl ::std::str::FromStr for ListVerificationReportsType {
     }
 }
 impl ::std::fmt::Display for ListVerificationReportsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4011,13 +4040,18 @@ impl VerificationReport {
     ///
     /// `GET /v1/identity/verification_reports`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListVerificationReports,
-    ) -> Result<super::List<VerificationReport>, super::Error> {
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListVerificationReports,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<VerificationReport>, super::Error>,
+    > + 'a {
         client
-            .send(super::Method::Get, "/v1/identity/verification_reports", Some(params))
-            .await
+            .send(
+                super::Method::Get,
+                "/v1/identity/verification_reports".to_owned(),
+                Some(params),
+            )
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -4031,21 +4065,22 @@ impl VerificationReport {
     ///
     /// `GET /v1/identity/verification_reports/{report}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         report: &VerificationReportId,
-        params: &RetrieveVerificationReport,
-    ) -> Result<VerificationReport, super::Error> {
+        params: &'a RetrieveVerificationReport,
+    ) -> impl ::std::future::Future<
+        Output = Result<VerificationReport, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!(
+                format!(
                     "/v1/identity/verification_reports/{}", super::PathSegment(report
                     .as_str())
                 ),
                 Some(params),
             )
-            .await
     }
 }
 impl VerificationSession {
@@ -4053,13 +4088,18 @@ impl VerificationSession {
     ///
     /// `GET /v1/identity/verification_sessions`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListVerificationSessions,
-    ) -> Result<super::List<VerificationSession>, super::Error> {
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListVerificationSessions,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<VerificationSession>, super::Error>,
+    > + 'a {
         client
-            .send(super::Method::Get, "/v1/identity/verification_sessions", Some(params))
-            .await
+            .send(
+                super::Method::Get,
+                "/v1/identity/verification_sessions".to_owned(),
+                Some(params),
+            )
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -4079,17 +4119,18 @@ impl VerificationSession {
     ///
     /// `POST /v1/identity/verification_sessions`
     #[inline]
-    pub async fn create(
-        client: &super::Client,
-        params: &CreateVerificationSession,
-    ) -> Result<VerificationSession, super::Error> {
+    pub fn create<'a>(
+        client: &'a super::Client,
+        params: &'a CreateVerificationSession,
+    ) -> impl ::std::future::Future<
+        Output = Result<VerificationSession, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Post,
-                "/v1/identity/verification_sessions",
+                "/v1/identity/verification_sessions".to_owned(),
                 Some(params),
             )
-            .await
     }
     /// Retrieves the details of a VerificationSession that was previously created.
     ///
@@ -4097,21 +4138,22 @@ impl VerificationSession {
     ///
     /// `GET /v1/identity/verification_sessions/{session}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         session: &VerificationSessionId,
-        params: &RetrieveVerificationSession,
-    ) -> Result<VerificationSession, super::Error> {
+        params: &'a RetrieveVerificationSession,
+    ) -> impl ::std::future::Future<
+        Output = Result<VerificationSession, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!(
+                format!(
                     "/v1/identity/verification_sessions/{}", super::PathSegment(session
                     .as_str())
                 ),
                 Some(params),
             )
-            .await
     }
     /// Updates a VerificationSession object.
     ///
@@ -4119,21 +4161,22 @@ impl VerificationSession {
     ///
     /// `POST /v1/identity/verification_sessions/{session}`
     #[inline]
-    pub async fn update(
-        client: &super::Client,
+    pub fn update<'a>(
+        client: &'a super::Client,
         session: &VerificationSessionId,
-        params: &UpdateVerificationSession,
-    ) -> Result<VerificationSession, super::Error> {
+        params: &'a UpdateVerificationSession,
+    ) -> impl ::std::future::Future<
+        Output = Result<VerificationSession, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Post,
-                &format!(
+                format!(
                     "/v1/identity/verification_sessions/{}", super::PathSegment(session
                     .as_str())
                 ),
                 Some(params),
             )
-            .await
     }
     /// A VerificationSession object can be canceled when it is in `requires_input` [status](https://docs.stripe.com/identity/how-sessions-work).
     ///
@@ -4141,21 +4184,22 @@ impl VerificationSession {
     ///
     /// `POST /v1/identity/verification_sessions/{session}/cancel`
     #[inline]
-    pub async fn cancel(
-        client: &super::Client,
+    pub fn cancel<'a>(
+        client: &'a super::Client,
         session: &VerificationSessionId,
-        params: &CancelVerificationSession,
-    ) -> Result<VerificationSession, super::Error> {
+        params: &'a CancelVerificationSession,
+    ) -> impl ::std::future::Future<
+        Output = Result<VerificationSession, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Post,
-                &format!(
+                format!(
                     "/v1/identity/verification_sessions/{}/cancel",
                     super::PathSegment(session.as_str())
                 ),
                 Some(params),
             )
-            .await
     }
     /// Redact a VerificationSession to remove all collected information from Stripe. This will redact the VerificationSession and all objects related to it, including VerificationReports, Events, request logs, etc.
     ///
@@ -4169,20 +4213,21 @@ impl VerificationSession {
     ///
     /// `POST /v1/identity/verification_sessions/{session}/redact`
     #[inline]
-    pub async fn redact(
-        client: &super::Client,
+    pub fn redact<'a>(
+        client: &'a super::Client,
         session: &VerificationSessionId,
-        params: &RedactVerificationSession,
-    ) -> Result<VerificationSession, super::Error> {
+        params: &'a RedactVerificationSession,
+    ) -> impl ::std::future::Future<
+        Output = Result<VerificationSession, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Post,
-                &format!(
+                format!(
                     "/v1/identity/verification_sessions/{}/redact",
                     super::PathSegment(session.as_str())
                 ),
                 Some(params),
             )
-            .await
     }
 }

@@ -17,6 +17,7 @@ pub enum ApiErrorsType {
 }
 impl ApiErrorsType {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiError => "api_error",
@@ -29,6 +30,7 @@ impl ApiErrorsType {
 }
 impl ::std::str::FromStr for ApiErrorsType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -42,6 +44,7 @@ impl ::std::str::FromStr for ApiErrorsType {
     }
 }
 impl ::std::fmt::Display for ApiErrorsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -207,10 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiErrors {
                     param: slot_8.unwrap_or_default(),
                     payment_method_type: slot_9.unwrap_or_default(),
                     request_log_url: slot_10.unwrap_or_default(),
-                    type_: slot_11
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
+                    type_: super::required(slot_11, "type")?,
                     payment_intent: slot_12.unwrap_or_default(),
                     payment_method: slot_13.unwrap_or_default(),
                     setup_intent: slot_14.unwrap_or_default(),
@@ -256,10 +256,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                     }
                 }
                 Ok(Error {
-                    error: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "error",
-                        ))?,
+                    error: super::required(slot_0, "error")?,
                 })
             }
         }

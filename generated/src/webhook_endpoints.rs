@@ -11,6 +11,7 @@ pub enum DeletedWebhookEndpointObject {
 }
 impl DeletedWebhookEndpointObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebhookEndpoint => "webhook_endpoint",
@@ -20,6 +21,7 @@ impl DeletedWebhookEndpointObject {
 }
 impl ::std::str::FromStr for DeletedWebhookEndpointObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -30,6 +32,7 @@ impl ::std::str::FromStr for DeletedWebhookEndpointObject {
     }
 }
 impl ::std::fmt::Display for DeletedWebhookEndpointObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -95,18 +98,9 @@ impl<'de> ::serde::Deserialize<'de> for DeletedWebhookEndpoint {
                     }
                 }
                 Ok(DeletedWebhookEndpoint {
-                    deleted: slot_0
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "deleted",
-                        ))?,
-                    id: slot_1
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    object: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
+                    deleted: super::required(slot_0, "deleted")?,
+                    id: super::required(slot_1, "id")?,
+                    object: super::required(slot_2, "object")?,
                 })
             }
         }
@@ -124,6 +118,7 @@ pub enum WebhookEndpointObject {
 }
 impl WebhookEndpointObject {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebhookEndpoint => "webhook_endpoint",
@@ -133,6 +128,7 @@ impl WebhookEndpointObject {
 }
 impl ::std::str::FromStr for WebhookEndpointObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -143,6 +139,7 @@ impl ::std::str::FromStr for WebhookEndpointObject {
     }
 }
 impl ::std::fmt::Display for WebhookEndpointObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -182,21 +179,25 @@ impl WebhookEndpointId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for WebhookEndpointId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 impl From<String> for WebhookEndpointId {
+    #[inline]
     fn from(id: String) -> Self {
         Self(id)
     }
 }
 impl From<&str> for WebhookEndpointId {
+    #[inline]
     fn from(id: &str) -> Self {
         Self(id.to_owned())
     }
@@ -308,40 +309,16 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
                 Ok(WebhookEndpoint {
                     api_version: slot_0.unwrap_or_default(),
                     application: slot_1.unwrap_or_default(),
-                    created: slot_2
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "created",
-                        ))?,
+                    created: super::required(slot_2, "created")?,
                     description: slot_3.unwrap_or_default(),
-                    enabled_events: slot_4
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "enabled_events",
-                        ))?,
-                    id: slot_5
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    livemode: slot_6
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "livemode",
-                        ))?,
-                    metadata: slot_7
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "metadata",
-                        ))?,
-                    object: slot_8
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "object",
-                        ))?,
+                    enabled_events: super::required(slot_4, "enabled_events")?,
+                    id: super::required(slot_5, "id")?,
+                    livemode: super::required(slot_6, "livemode")?,
+                    metadata: super::required(slot_7, "metadata")?,
+                    object: super::required(slot_8, "object")?,
                     secret: slot_9.unwrap_or_default(),
-                    status: slot_10
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    url: slot_11
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
-                            "url",
-                        ))?,
+                    status: super::required(slot_10, "status")?,
+                    url: super::required(slot_11, "url")?,
                 })
             }
         }
@@ -637,6 +614,7 @@ pub enum CreateWebhookEndpointApiVersion {
 }
 impl CreateWebhookEndpointApiVersion {
     /// The value as Stripe spells it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V20110101 => "2011-01-01",
@@ -773,6 +751,7 @@ impl CreateWebhookEndpointApiVersion {
 }
 impl ::std::str::FromStr for CreateWebhookEndpointApiVersion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
@@ -910,6 +889,7 @@ impl ::std::str::FromStr for CreateWebhookEndpointApiVersion {
     }
 }
 impl ::std::fmt::Display for CreateWebhookEndpointApiVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1005,11 +985,13 @@ impl WebhookEndpoint {
     ///
     /// `GET /v1/webhook_endpoints`
     #[inline]
-    pub async fn list(
-        client: &super::Client,
-        params: &ListWebhookEndpoints,
-    ) -> Result<super::List<WebhookEndpoint>, super::Error> {
-        client.send(super::Method::Get, "/v1/webhook_endpoints", Some(params)).await
+    pub fn list<'a>(
+        client: &'a super::Client,
+        params: &'a ListWebhookEndpoints,
+    ) -> impl ::std::future::Future<
+        Output = Result<super::List<WebhookEndpoint>, super::Error>,
+    > + 'a {
+        client.send(super::Method::Get, "/v1/webhook_endpoints".to_owned(), Some(params))
     }
     /// Every item of [`Self::list`], fetched page by page as the stream is polled.
     #[inline]
@@ -1023,69 +1005,75 @@ impl WebhookEndpoint {
     ///
     /// `POST /v1/webhook_endpoints`
     #[inline]
-    pub async fn create(
-        client: &super::Client,
-        params: &CreateWebhookEndpoint,
-    ) -> Result<WebhookEndpoint, super::Error> {
-        client.send(super::Method::Post, "/v1/webhook_endpoints", Some(params)).await
+    pub fn create<'a>(
+        client: &'a super::Client,
+        params: &'a CreateWebhookEndpoint,
+    ) -> impl ::std::future::Future<
+        Output = Result<WebhookEndpoint, super::Error>,
+    > + 'a {
+        client
+            .send(super::Method::Post, "/v1/webhook_endpoints".to_owned(), Some(params))
     }
     /// Retrieves the webhook endpoint with the given ID.
     ///
     /// `GET /v1/webhook_endpoints/{webhook_endpoint}`
     #[inline]
-    pub async fn retrieve(
-        client: &super::Client,
+    pub fn retrieve<'a>(
+        client: &'a super::Client,
         webhook_endpoint: &WebhookEndpointId,
-        params: &RetrieveWebhookEndpoint,
-    ) -> Result<WebhookEndpoint, super::Error> {
+        params: &'a RetrieveWebhookEndpoint,
+    ) -> impl ::std::future::Future<
+        Output = Result<WebhookEndpoint, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Get,
-                &format!(
+                format!(
                     "/v1/webhook_endpoints/{}", super::PathSegment(webhook_endpoint
                     .as_str())
                 ),
                 Some(params),
             )
-            .await
     }
     /// Updates the webhook endpoint. You may edit the `url`, the list of `enabled_events`, and the status of your endpoint.
     ///
     /// `POST /v1/webhook_endpoints/{webhook_endpoint}`
     #[inline]
-    pub async fn update(
-        client: &super::Client,
+    pub fn update<'a>(
+        client: &'a super::Client,
         webhook_endpoint: &WebhookEndpointId,
-        params: &UpdateWebhookEndpoint,
-    ) -> Result<WebhookEndpoint, super::Error> {
+        params: &'a UpdateWebhookEndpoint,
+    ) -> impl ::std::future::Future<
+        Output = Result<WebhookEndpoint, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Post,
-                &format!(
+                format!(
                     "/v1/webhook_endpoints/{}", super::PathSegment(webhook_endpoint
                     .as_str())
                 ),
                 Some(params),
             )
-            .await
     }
     /// You can also delete webhook endpoints via the [webhook endpoint management](https://dashboard.stripe.com/account/webhooks) page of the Stripe dashboard.
     ///
     /// `DELETE /v1/webhook_endpoints/{webhook_endpoint}`
     #[inline]
-    pub async fn delete(
-        client: &super::Client,
+    pub fn delete<'a>(
+        client: &'a super::Client,
         webhook_endpoint: &WebhookEndpointId,
-    ) -> Result<DeletedWebhookEndpoint, super::Error> {
+    ) -> impl ::std::future::Future<
+        Output = Result<DeletedWebhookEndpoint, super::Error>,
+    > + 'a {
         client
             .send(
                 super::Method::Delete,
-                &format!(
+                format!(
                     "/v1/webhook_endpoints/{}", super::PathSegment(webhook_endpoint
                     .as_str())
                 ),
                 None::<&()>,
             )
-            .await
     }
 }

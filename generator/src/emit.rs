@@ -217,7 +217,7 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
         let field_name = ident(&field.name);
         let wire = &field.wire_name;
         if field.required {
-            quote! { #field_name: #slot.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))? }
+            quote! { #field_name: super::required(#slot, #wire)? }
         } else {
             quote! { #field_name: #slot.unwrap_or_default() }
         }
@@ -310,6 +310,7 @@ fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
         }
         impl #name {
             /// The value as Stripe spells it.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#names => #wires,)*
@@ -319,6 +320,7 @@ fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
         }
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(match value {
                     #(#wires => Self::#names,)*
@@ -327,6 +329,7 @@ fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
             }
         }
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -442,21 +445,25 @@ fn id(name: &Ident) -> TokenStream {
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
+            #[inline]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
         }
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
         impl From<String> for #name {
+            #[inline]
             fn from(id: String) -> Self {
                 Self(id)
             }
         }
         impl From<&str> for #name {
+            #[inline]
             fn from(id: &str) -> Self {
                 Self(id.to_owned())
             }
@@ -493,20 +500,24 @@ fn call(op: &Operation, module: &str) -> TokenStream {
     let docs = doc(&op.doc);
     let deprecated = deprecated(op.deprecated);
     let fn_name = ident(&op.fn_name);
-    let path_args = op.path_params.iter().map(|p| {
-        let name = ident(&p.name);
-        match &p.ty {
-            TypeRef::String => quote! { #name: &str },
-            ty => {
-                let ty = type_ref(ty, module);
-                quote! { #name: &#ty }
+    let path_args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            match &p.ty {
+                TypeRef::String => quote! { #name: &str },
+                ty => {
+                    let ty = type_ref(ty, module);
+                    quote! { #name: &#ty }
+                }
             }
-        }
-    });
-    let params_arg = op.params.as_ref().map(|params| {
-        let params = ident(params);
-        quote! { params: &#params }
-    });
+        })
+        .collect();
+    let params_ident = op.params.as_deref().map(ident);
+    let params_arg = params_ident
+        .as_ref()
+        .map(|params| quote! { params: &'a #params });
     let mut template = op.path.clone();
     let mut segments = Vec::new();
     for p in &op.path_params {
@@ -518,9 +529,9 @@ fn call(op: &Operation, module: &str) -> TokenStream {
         });
     }
     let path = if segments.is_empty() {
-        quote! { #template }
+        quote! { #template.to_owned() }
     } else {
-        quote! { &format!(#template, #(#segments),*) }
+        quote! { format!(#template, #(#segments),*) }
     };
     let method = match op.method {
         Method::Get => quote! { super::Method::Get },
@@ -532,7 +543,7 @@ fn call(op: &Operation, module: &str) -> TokenStream {
         None => quote! { None::<&()> },
     };
     let response = type_ref(&op.response, module);
-    let args: Vec<TokenStream> = path_args.chain(params_arg).collect();
+    let args: Vec<TokenStream> = path_args.iter().cloned().chain(params_arg).collect();
     let paginated = op.paginate.as_ref().map(|(name, item)| {
         let name = ident(name);
         let item = type_ref(item, module);
@@ -540,17 +551,12 @@ fn call(op: &Operation, module: &str) -> TokenStream {
             " Every item of [`Self::{}`], fetched page by page as the stream is polled.",
             op.fn_name
         );
-        let owned_path = if segments.is_empty() {
-            quote! { #template.to_owned() }
-        } else {
-            quote! { format!(#template, #(#segments),*) }
-        };
         quote! {
             #[doc = #doc]
             #deprecated
             #[inline]
-            pub fn #name(client: &super::Client, #(#args),*) -> super::ListStream<#item> {
-                client.paginate(#owned_path, params)
+            pub fn #name(client: &super::Client, #(#path_args,)* params: &#params_ident) -> super::ListStream<#item> {
+                client.paginate(#path, params)
             }
         }
     });
@@ -558,8 +564,11 @@ fn call(op: &Operation, module: &str) -> TokenStream {
         #docs
         #deprecated
         #[inline]
-        pub async fn #fn_name(client: &super::Client, #(#args),*) -> Result<#response, super::Error> {
-            client.send(#method, #path, #params_value).await
+        pub fn #fn_name<'a>(
+            client: &'a super::Client,
+            #(#args),*
+        ) -> impl ::std::future::Future<Output = Result<#response, super::Error>> + 'a {
+            client.send(#method, #path, #params_value)
         }
         #paginated
     }

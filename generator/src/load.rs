@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -39,12 +40,22 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
         },
     };
     validate(&doc, &blame)?;
-    let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc).map_err(|err| {
-        blame(
-            path_to_pointer(err.path()),
-            format!("not a valid OpenAPI 3.0 node: {}", err.inner()),
-        )
-    })?;
+    // Path tracking slows parsing down, so it only runs again to locate a failure.
+    let api = match openapiv3::OpenAPI::deserialize(&doc) {
+        Ok(api) => api,
+        Err(_) => {
+            let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc)
+                .err()
+                .map(|err| {
+                    (
+                        path_to_pointer(err.path()),
+                        format!("not a valid OpenAPI 3.0 node: {}", err.inner()),
+                    )
+                })
+                .unwrap_or_else(|| ("#".into(), "not a valid OpenAPI 3.0 document".into()));
+            return Err(blame(err.0, err.1));
+        }
+    };
     Ok(Loaded {
         file,
         api,

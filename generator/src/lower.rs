@@ -76,7 +76,7 @@ struct ModuleBuilder {
     names: Namespace,
     types: Vec<TypeDef>,
     /// Content key -> name of an inline type already defined, so identical ones are shared.
-    defined: HashMap<String, String>,
+    defined: HashMap<ContentKey, String>,
     operations: Vec<Operation>,
 }
 
@@ -124,8 +124,12 @@ struct Events {
     object_name: String,
     event_name: String,
     /// The content key of the `EventType` enum, so the parameters listing event types use it.
-    key: String,
+    key: ContentKey,
 }
+
+/// What makes two inline types interchangeable: their content, and for types other than enums
+/// (which work the same both ways) their direction.
+type ContentKey = (Option<Direction>, TypeKind);
 
 impl<'a> Lowerer<'a> {
     fn new(api: &'a OpenAPI, raw: &'a Value, file: &'a Path) -> Result<Self> {
@@ -435,11 +439,11 @@ impl<'a> Lowerer<'a> {
             return;
         };
         let module = self.modules.entry(EVENTS_MODULE.to_string()).or_default();
-        let key = format!(
-            "{:?}",
+        let key = (
+            None,
             TypeKind::Enum {
-                variants: enum_variants(&values)
-            }
+                variants: enum_variants(&values),
+            },
         );
         self.events = Some(Events {
             type_name: module.names.claim("EventType".into()),
@@ -917,11 +921,7 @@ impl<'a> Lowerer<'a> {
     fn define_inline(&mut self, ctx: &Ctx, kind: TypeKind, doc: String) -> Result<TypeRef> {
         let is_enum = matches!(kind, TypeKind::Enum { .. });
         // Enums behave the same in both directions, so a request can reuse a response's enum.
-        let key = if is_enum {
-            format!("{kind:?}")
-        } else {
-            format!("{:?}{kind:?}", ctx.direction)
-        };
+        let key = ((!is_enum).then_some(ctx.direction), kind.clone());
         if let Some(events) = self.events.as_ref().filter(|e| e.key == key) {
             return Ok(TypeRef::Named {
                 module: EVENTS_MODULE.to_string(),

@@ -99,27 +99,29 @@ pub(crate) fn crate_files(api: &Api, config: &Config) -> Result<Output> {
 
 /// Emits and formats every module, spreading the modules over the available cores: modules are
 /// independent, and emitting and formatting are most of the generation time. (Tokens can't cross
-/// threads, so each thread takes its modules from IR to text.) The result is in module order,
-/// whatever the number of threads.
+/// threads, so each thread takes its modules from IR to text.) Threads take the biggest modules
+/// first; the result is in module order whatever the number of threads.
 fn format_modules(modules: &[Module]) -> Result<Vec<String>> {
+    let mut order: Vec<usize> = (0..modules.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(modules[i].types.len() + modules[i].operations.len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(modules.len().max(1));
-    // Deal modules round-robin so the big ones spread out; slot `i` gets module `i`.
     let results: Vec<Vec<(usize, Result<String>)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                scope.spawn(move || {
-                    modules
-                        .iter()
-                        .enumerate()
-                        .skip(worker)
-                        .step_by(threads)
-                        .map(|(index, module)| {
-                            (index, format::rust(emit::module(module), &module.name))
-                        })
-                        .collect()
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&index) = order.get(taken) else {
+                            return done;
+                        };
+                        let module = &modules[index];
+                        done.push((index, format::rust(emit::module(module), &module.name)));
+                    }
                 })
             })
             .collect();

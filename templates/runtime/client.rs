@@ -303,7 +303,7 @@ impl Client {
     pub async fn send<P, T>(
         &self,
         method: Method,
-        path: &str,
+        path: String,
         params: Option<&P>,
     ) -> Result<T, Error>
     where
@@ -311,7 +311,7 @@ impl Client {
         T: DeserializeOwned,
     {
         let encoded = self.encode(params)?;
-        let (status, request_id, body) = self.execute(method, path, encoded).await?;
+        let (status, request_id, body) = self.execute(method, &path, encoded).await?;
         decode(status, request_id, &body)
     }
 

@@ -53,6 +53,13 @@ impl serde::de::Visitor<'_> for FieldName {
     }
 }
 
+/// A required field's value, or serde's "missing field" error, for generated `Deserialize` impls.
+#[doc(hidden)]
+#[inline]
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, field: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(field))
+}
+
 fn describe(body: &[u8], error: &serde_json::Error) -> Failure {
     let position = format!(" at line {} column {}", error.line(), error.column());
     let message = error.to_string();
