@@ -6,16 +6,11 @@
 //! first run and reused afterwards (reinstalled when `requirements.txt` changes). The tests fail,
 //! rather than skip, when `python3` is missing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate lives inside the workspace")
-        .to_path_buf()
-}
+use crate::workspace;
 
 /// Creates (or reuses) the virtualenv with the pinned SDK and returns its Python interpreter.
 ///

@@ -1,9 +1,7 @@
 //! The generated calls against a local mock server (127.0.0.1): method, path, encoding, headers,
 //! typed responses and typed errors.
 
-use std::path::Path;
-
-use serde_json::{json, Value};
+use serde_json::json;
 use stripe_api::identity::{
     CreateVerificationSession, CreateVerificationSessionOptions,
     CreateVerificationSessionOptionsDocument, ListVerificationSessions,
@@ -12,14 +10,9 @@ use stripe_api::identity::{
 };
 use stripe_api::webhook_endpoints::{WebhookEndpoint, WebhookEndpointId};
 use stripe_api::{Client, Emptyable, Error, RangeQuery};
+use stripegen_tests::fixture;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn fixture(resource: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures3-2026-07-29.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    all["resources"][resource].clone()
-}
 
 fn client(server: &MockServer) -> Client {
     Client::builder("sk_test_123")

@@ -27,7 +27,6 @@
 //! `stripegen_tests::python`). The test fails, rather than skips, when `python3` is missing.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{json, Value};
@@ -63,6 +62,7 @@ use stripe_api::webhook_endpoints::{
 };
 use stripe_api::{Client, Decimal, Emptyable, RangeBounds, RangeQuery};
 use stripegen_tests::python::{python_with_sdk, run};
+use stripegen_tests::{read_json, workspace};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -144,20 +144,6 @@ const ROUTES: [(&str, &str); 8] = [
 
 /// Paths answered with one object on GET (not a list, no `/{id}`), and its fixture resource.
 const SINGLETON_ROUTES: [(&str, &str); 1] = [("/v1/crypto/onramp_quotes", "crypto.onramp.quotes")];
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate lives inside the workspace")
-        .to_path_buf()
-}
-
-fn read_json(relative: &str) -> Value {
-    let path = workspace().join(relative);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|err| panic!("parsing {}: {err}", path.display()))
-}
 
 /// Stripe's fixture objects by resource, plus the Crypto Onramp ones: the session from the
 /// private-preview fixtures, the quotes from the quotes guide's "ETH and SOL" response (the

@@ -4,7 +4,6 @@
 //! the right requests, and the generated module is snapshotted.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,56 +18,13 @@ use stripe_api::crypto::{
     RetrieveOnrampQuotes, RetrieveOnrampSession,
 };
 use stripe_api::{Client, RangeQuery};
+use stripegen_tests::{preview_fixture, read_json, without_nulls, workspace};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|err| panic!("parsing {}: {err}", path.display()))
-}
-
-/// Stripe's example object for a preview resource, from the copy of
-/// `fixtures3.private_preview.json` kept in `spec/`.
-fn preview_fixture(resource: &str) -> Value {
-    let all = read_json(&workspace().join("spec/fixtures3.private_preview-2026-07-29.json"));
-    let object = all["resources"][resource].clone();
-    assert!(object.is_object(), "no preview fixture for {resource}");
-    object
-}
-
 /// An example from Stripe's API reference or guides, reconstructed in `tests/data/crypto/`.
 fn example(name: &str) -> Value {
-    read_json(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/crypto")
-            .join(name),
-    )
-}
-
-/// Removes `null` members. Stripe's examples show an unset nullable field sometimes as `null` and
-/// sometimes not at all (the API reference's session has no `settlement_speed`, the preview
-/// fixture has `"settlement_speed": "instant"`; the quotes guide writes `"bitcoin": null` in one
-/// response and leaves `avalanche` out). A typed `Option` cannot remember which of the two it came
-/// from, and the generated types always write a nullable field, as `null` when unset. The two
-/// spellings mean the same, so the round trip is compared without them; every other value must
-/// survive exactly, and `dropped_members` separately makes sure no member, null or not, was
-/// unknown to the types.
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
+    read_json(&format!("tests/data/crypto/{name}"))
 }
 
 /// The JSON paths of all object members in `value`, `null` ones included.

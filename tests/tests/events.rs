@@ -1,22 +1,12 @@
 //! Typed webhook events: every event type Stripe lists maps to an `EventType` variant, and an
 //! event about each generated resource carries that resource typed.
 
-use std::path::Path;
 use std::str::FromStr;
 
 use serde_json::{json, Value};
 use stripe_api::events::{Event, EventObject, EventType};
 use stripe_api::webhook::{signature_header, Webhook};
-
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
-
-fn fixture(resource: &str) -> Value {
-    let path = workspace().join("spec/fixtures3-2026-07-29.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    all["resources"][resource].clone()
-}
+use stripegen_tests::{fixture, workspace};
 
 /// The event types the spec lists, read straight from the YAML.
 fn spec_event_types() -> Vec<String> {

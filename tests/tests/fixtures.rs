@@ -1,34 +1,11 @@
 //! Stripe's own example objects (`spec/fixtures3-2026-07-29.json`) deserialize into the generated
 //! types and serialize back to the same JSON.
 
-use std::path::Path;
-
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use stripe_api::{climate, forwarding, identity, webhook_endpoints};
-
-fn fixture(resource: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures3-2026-07-29.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    all["resources"][resource].clone()
-}
-
-/// Removes `null` members. Stripe's fixtures show an unset nullable field sometimes as `null` and
-/// sometimes not at all (Stripe omits some unless expanded); a typed `None` can't remember which,
-/// and the two mean the same. Every other value must survive exactly.
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
-}
+use stripegen_tests::{fixture, without_nulls};
 
 /// Deserializes (reporting the JSON path of any failure) and checks the round trip.
 fn round_trip<T: DeserializeOwned + Serialize>(resource: &str) -> T {

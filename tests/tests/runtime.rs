@@ -2,7 +2,6 @@
 //! options, auto-pagination in both directions, timeouts, dropped connections, every error
 //! variant and the identifying headers.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
@@ -10,17 +9,12 @@ use serde_json::{json, Value};
 use stripe_api::identity::{ListVerificationSessions, VerificationSession};
 use stripe_api::webhook_endpoints::{CreateWebhookEndpoint, WebhookEndpoint};
 use stripe_api::{Client, Error, RequestOptions};
+use stripegen_tests::fixture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const SESSIONS: &str = "/v1/identity/verification_sessions";
-
-fn fixture(resource: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures3-2026-07-29.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    all["resources"][resource].clone()
-}
 
 fn session(id: &str) -> Value {
     let mut session = fixture("identity.verification_session");

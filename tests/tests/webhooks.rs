@@ -8,7 +8,6 @@
 //! tolerance's edge.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,16 +15,10 @@ use serde_json::{json, Value};
 use stripe_api::events::{EventObject, EventType};
 use stripe_api::webhook::{signature_header, Event, Webhook, WebhookError};
 use stripegen_tests::python::python_with_sdk;
+use stripegen_tests::workspace;
 
 const SECRET: &str = "whsec_conformance_0b5f2ad3e4c1";
 const EVENT_TYPE: &str = "identity.verification_session.verified";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate lives inside the workspace")
-        .to_path_buf()
-}
 
 fn now() -> i64 {
     let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
