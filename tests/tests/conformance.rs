@@ -110,20 +110,6 @@ const OPERATIONS: [&str; 29] = [
 /// docs), in this order.
 const FIRST_RAW_REQUEST: usize = 25;
 
-/// A known encoding difference between the generated client and stripe-python, tolerated so the
-/// test passes while it is open. The Python encoding is the reference: `python_only` are the
-/// pairs only the SDK sends, `rust_only` those only the Rust client sends. An entry must match
-/// the observed difference of its operation exactly, and the test fails once it is fixed (remove
-/// the entry then).
-struct KnownMismatch {
-    operation: &'static str,
-    python_only: &'static [(&'static str, &'static str)],
-    rust_only: &'static [(&'static str, &'static str)],
-}
-
-/// Open mismatches of parameter encoding between the Rust client and stripe-python.
-const KNOWN_MISMATCHES: &[KnownMismatch] = &[];
-
 /// Collection path and fixture resource of each API resource the mock server knows.
 const ROUTES: [(&str, &str); 8] = [
     (
@@ -680,15 +666,6 @@ fn multiset_minus(a: &[(String, String)], b: &[(String, String)]) -> Vec<(String
         .collect()
 }
 
-fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut pairs: Vec<_> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    pairs.sort();
-    pairs
-}
-
 /// Compares one call. Returns (match cell for the table, problems that fail the test).
 fn compare(operation: &str, python: &Captured, rust: &Captured) -> (String, Vec<String>) {
     let mut problems = Vec::new();
@@ -745,7 +722,6 @@ fn compare(operation: &str, python: &Captured, rust: &Captured) -> (String, Vec<
         );
     }
 
-    let mut cell = "yes".to_string();
     let mut python_only = multiset_minus(&python.query, &rust.query);
     python_only.extend(multiset_minus(&python.body, &rust.body));
     let mut rust_only = multiset_minus(&rust.query, &python.query);
@@ -764,26 +740,12 @@ fn compare(operation: &str, python: &Captured, rust: &Captured) -> (String, Vec<
     }
     python_only.sort();
     rust_only.sort();
-    let known = KNOWN_MISMATCHES
-        .iter()
-        .find(|known| known.operation == operation);
-    match known {
-        Some(_) if python_only.is_empty() && rust_only.is_empty() => problems.push(format!(
-            "{operation}: listed in KNOWN_MISMATCHES but now matches stripe-python; remove the entry"
-        )),
-        Some(known)
-            if python_only == owned(known.python_only) && rust_only == owned(known.rust_only) =>
-        {
-            cell = "KNOWN MISMATCH".to_string();
-        }
-        _ if python_only.is_empty() && rust_only.is_empty() => {}
-        _ => problems.push(format!(
+    if !python_only.is_empty() || !rust_only.is_empty() {
+        problems.push(format!(
             "{operation}: parameters differ\n    only in python: {python_only:?}\n    only in rust:   {rust_only:?}"
-        )),
+        ));
     }
-    if !problems.is_empty() {
-        cell = "NO".to_string();
-    }
+    let cell = if problems.is_empty() { "yes" } else { "NO" }.to_string();
     (cell, problems)
 }
 
@@ -857,8 +819,8 @@ async fn rust_client_sends_the_same_requests_as_stripe_python() {
     }
 
     // The reference for the raw_request calls is what a typed stripe-python method sends: the
-    // raw requests must match their typed twins exactly (same checks as Python vs Rust, no
-    // known mismatches allowed) before they stand in for the SDK below.
+    // raw requests must match their typed twins exactly (same checks as Python vs Rust) before
+    // they stand in for the SDK below.
     let mut python_via = vec!["typed"; FIRST_RAW_REQUEST.min(python_requests.len())];
     for ((operation, raw), typed) in OPERATIONS[FIRST_RAW_REQUEST..]
         .iter()
@@ -904,10 +866,9 @@ async fn rust_client_sends_the_same_requests_as_stripe_python() {
     }
     println!(
         "\n{} calls compared ({} stripe-python raw_request calls checked against typed twins), \
-         {} known mismatch(es), {} problem(s), {:.1}s",
+         {} problem(s), {:.1}s",
         python_requests.len().min(rust_requests.len()),
         twin_requests.len(),
-        KNOWN_MISMATCHES.len(),
         problems.len(),
         started.elapsed().as_secs_f64()
     );
