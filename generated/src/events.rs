@@ -1385,16 +1385,21 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
         Ok(
             match object {
                 Some("climate.order") => {
-                    Self::Order(super::from_buffered(&value).map_err(D::Error::custom)?)
+                    Self::Order(
+                        super::from_buffered(&value.to_string())
+                            .map_err(D::Error::custom)?,
+                    )
                 }
                 Some("climate.product") => {
                     Self::Product(
-                        super::from_buffered(&value).map_err(D::Error::custom)?,
+                        super::from_buffered(&value.to_string())
+                            .map_err(D::Error::custom)?,
                     )
                 }
                 Some("identity.verification_session") => {
                     Self::VerificationSession(
-                        super::from_buffered(&value).map_err(D::Error::custom)?,
+                        super::from_buffered(&value.to_string())
+                            .map_err(D::Error::custom)?,
                     )
                 }
                 _ => Self::Unknown(value),

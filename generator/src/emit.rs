@@ -392,8 +392,9 @@ fn union(
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = ::serde_json::Value::deserialize(deserializer)?;
+                    let text = value.to_string();
                     #(
-                        if let Ok(parsed) = super::from_buffered(&value) {
+                        if let Ok(parsed) = super::from_buffered(&text) {
                             return Ok(Self::#names(parsed));
                         }
                     )*
@@ -428,7 +429,7 @@ fn union(
                 let value = ::serde_json::Value::deserialize(deserializer)?;
                 let object = value.get("object").and_then(::serde_json::Value::as_str);
                 Ok(match object {
-                    #(Some(#objects) => Self::#names(super::from_buffered(&value).map_err(D::Error::custom)?),)*
+                    #(Some(#objects) => Self::#names(super::from_buffered(&value.to_string()).map_err(D::Error::custom)?),)*
                     _ => Self::#unknown(value),
                 })
             }

@@ -112,8 +112,8 @@ struct Lowerer<'a> {
     modules: BTreeMap<String, ModuleBuilder>,
     /// Per owner type: the function names taken by its calls.
     fn_names: BTreeMap<String, Namespace>,
-    /// Stripe's event types, when the spec lists them (see `event_types`), with the names
-    /// reserved for the event types in the events module.
+    /// Stripe's event types, when the spec lists them (see `reserve_event_names`), with the
+    /// names reserved for the event types in the events module.
     events: Option<Events>,
 }
 
@@ -493,9 +493,7 @@ impl<'a> Lowerer<'a> {
                       endpoint's `enabled_events`, where `*` stands for every event."
                     .into(),
                 deprecated: false,
-                kind: TypeKind::Enum {
-                    variants: enum_variants(&events.values),
-                },
+                kind: events.key.1.clone(),
                 direction: Direction::Response,
             },
             TypeDef {

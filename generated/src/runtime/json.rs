@@ -19,13 +19,13 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     serde_json::from_slice(body).map_err(|error| describe(body, &error))
 }
 
-/// Parses one alternative of a union from the JSON the union buffered, for generated code. The
-/// value is re-read from text so a failure names the path inside it, and so the parse shares its
-/// compiled code with response parsing.
+/// Parses one alternative of a union from the text of the JSON the union buffered, for
+/// generated code. Parsing text (not the `Value`) names the path of a failure inside it, and
+/// shares its compiled code with response parsing; a union writes the text once, however many
+/// alternatives it tries.
 #[doc(hidden)]
-pub fn from_buffered<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
-    let text = serde_json::to_vec(value).map_err(|e| e.to_string())?;
-    parse(&text).map_err(|failure| format!("{} (at `{}`)", failure.message, failure.path))
+pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    parse(text.as_bytes()).map_err(|failure| format!("{} (at `{}`)", failure.message, failure.path))
 }
 
 /// Matches a JSON object's key against a struct's field names (sorted), for generated
