@@ -1,8 +1,13 @@
 //! Helpers shared by the integration tests.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
+use stripe_api::Client;
+use wiremock::{MockServer, Request};
 
 pub mod python;
 
@@ -53,4 +58,72 @@ pub fn without_nulls(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
     }
+}
+
+/// Deserializes `original` (naming the JSON path of any failure), checks that it serializes back
+/// to the same JSON (nulls aside, see [`without_nulls`]) and that no member was dropped, and
+/// returns the typed value.
+pub fn round_trip<T: DeserializeOwned + Serialize>(what: &str, original: &Value) -> T {
+    let typed: T = serde_path_to_error::deserialize(original)
+        .unwrap_or_else(|err| panic!("{what} at {}: {}", err.path(), err.inner()));
+    let back = serde_json::to_value(&typed).unwrap();
+    assert_eq!(
+        without_nulls(&back),
+        without_nulls(original),
+        "{what} does not round-trip"
+    );
+    assert_eq!(
+        dropped_members(original, &back),
+        Vec::<String>::new(),
+        "{what} has members the generated types do not describe"
+    );
+    typed
+}
+
+/// Members of `original` that did not come back: fields the generated types do not know (serde
+/// skips unknown fields when deserializing, so only this check notices a `null` one).
+fn dropped_members(original: &Value, back: &Value) -> Vec<String> {
+    let (mut before, mut after) = (BTreeSet::new(), BTreeSet::new());
+    member_paths(original, "", &mut before);
+    member_paths(back, "", &mut after);
+    before.difference(&after).cloned().collect()
+}
+
+/// The JSON paths of all object members in `value`, `null` ones included.
+fn member_paths(value: &Value, at: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map {
+                let here = format!("{at}.{key}");
+                out.insert(here.clone());
+                member_paths(member, &here, out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                member_paths(item, &format!("{at}[{index}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A client of the mock `server`, with default settings.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder("sk_test_123")
+        .base_url(server.uri())
+        .build()
+        .unwrap()
+}
+
+/// Decoded `key=value` pairs of a query string or form body, in order.
+pub fn pairs(encoded: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(encoded.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A header of a request the mock server received.
+pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
 }

@@ -10,27 +10,9 @@ use stripe_api::identity::{
 };
 use stripe_api::webhook_endpoints::{WebhookEndpoint, WebhookEndpointId};
 use stripe_api::{Client, Emptyable, Error, RangeQuery};
-use stripegen_tests::fixture;
+use stripegen_tests::{client, fixture, header, pairs};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn client(server: &MockServer) -> Client {
-    Client::builder("sk_test_123")
-        .base_url(server.uri())
-        .build()
-        .unwrap()
-}
-
-/// Decoded `key=value` pairs of a query string or form body, in order.
-fn pairs(encoded: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(encoded.as_bytes())
-        .into_owned()
-        .collect()
-}
-
-fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request.headers.get(name).and_then(|v| v.to_str().ok())
-}
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn create_sends_a_nested_form_body_with_the_stripe_headers() {

@@ -5,21 +5,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 use stripe_api::{climate, forwarding, identity, webhook_endpoints};
-use stripegen_tests::{fixture, without_nulls};
+use stripegen_tests::fixture;
 
-/// Deserializes (reporting the JSON path of any failure) and checks the round trip.
+/// Stripe's fixture object for `resource`, deserialized and checked to round-trip.
 fn round_trip<T: DeserializeOwned + Serialize>(resource: &str) -> T {
-    let original = fixture(resource);
-    assert!(original.is_object(), "no fixture for {resource}");
-    let typed: T = serde_path_to_error::deserialize(&original)
-        .unwrap_or_else(|err| panic!("{resource} at {}: {}", err.path(), err.inner()));
-    let back = serde_json::to_value(&typed).unwrap();
-    assert_eq!(
-        without_nulls(&back),
-        without_nulls(&original),
-        "{resource} does not round-trip"
-    );
-    typed
+    stripegen_tests::round_trip(resource, &fixture(resource))
 }
 
 #[test]

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use stripe_api::identity::{ListVerificationSessions, VerificationSession};
 use stripe_api::webhook_endpoints::{CreateWebhookEndpoint, WebhookEndpoint};
 use stripe_api::{Client, Error, RequestOptions};
-use stripegen_tests::fixture;
+use stripegen_tests::{fixture, header};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -36,10 +36,6 @@ fn client_for(uri: &str) -> Client {
         .base_url(uri)
         .build()
         .unwrap()
-}
-
-fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 fn query_pairs(request: &Request) -> Vec<(String, String)> {
