@@ -6,8 +6,9 @@
 //! first run and reused afterwards (reinstalled when `requirements.txt` changes). The tests fail,
 //! rather than skip, when `python3` is missing.
 
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use crate::workspace;
@@ -66,10 +67,22 @@ fn install() -> PathBuf {
 /// Runs `command` to completion and returns its standard output; panics, showing both outputs,
 /// when it cannot start or fails.
 pub fn run(command: &mut Command) -> String {
+    run_with_input(command, &[])
+}
+
+/// [`run`], writing `input` to the command's standard input.
+pub fn run_with_input(command: &mut Command, input: &[u8]) -> String {
     let shown = format!("{command:?}");
-    let out = command
-        .output()
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|err| panic!("could not start {shown}: {err}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "{shown} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",

@@ -7,14 +7,13 @@
 //! expired timestamp. Both use the real clock here, so the timestamps keep well clear of the
 //! tolerance's edge.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 use stripe_api::events::{EventObject, EventType};
 use stripe_api::webhook::{signature_header, Event, Webhook, WebhookError};
-use stripegen_tests::python::python_with_sdk;
+use stripegen_tests::python::{self, python_with_sdk};
 use stripegen_tests::workspace;
 
 const SECRET: &str = "whsec_conformance_0b5f2ad3e4c1";
@@ -50,23 +49,9 @@ fn python(args: &[&str], payload: &[u8]) -> String {
     let script = workspace().join("tests/conformance/webhook_check.py");
     let mut command = Command::new(python_with_sdk());
     command.arg(&script).args(args);
-    let shown = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("could not start {shown}: {err}"));
-    child.stdin.take().unwrap().write_all(payload).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{shown} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    python::run_with_input(&mut command, payload)
+        .trim()
+        .to_owned()
 }
 
 fn python_sign(payload: &[u8], secret: &str, timestamp: i64) -> String {
