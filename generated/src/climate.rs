@@ -24,44 +24,17 @@ impl OrderCancellationReason {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OrderCancellationReason {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "expired" => Self::Expired,
-                "product_unavailable" => Self::ProductUnavailable,
-                "requested" => Self::Requested,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "expired" => Self::Expired,
+            "product_unavailable" => Self::ProductUnavailable,
+            "requested" => Self::Requested,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OrderCancellationReason {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrderCancellationReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderCancellationReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OrderCancellationReason);
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -80,42 +53,15 @@ impl OrderObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OrderObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "climate.order" => Self::ClimateOrder,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "climate.order" => Self::ClimateOrder,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OrderObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrderObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OrderObject);
 /// The current status of this order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -146,46 +92,19 @@ impl OrderStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OrderStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "awaiting_funds" => Self::AwaitingFunds,
-                "canceled" => Self::Canceled,
-                "confirmed" => Self::Confirmed,
-                "delivered" => Self::Delivered,
-                "open" => Self::Open,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "awaiting_funds" => Self::AwaitingFunds,
+            "canceled" => Self::Canceled,
+            "confirmed" => Self::Confirmed,
+            "delivered" => Self::Delivered,
+            "open" => Self::Open,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OrderStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrderStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OrderStatus);
 /// The ID of a [`Order`].
 #[derive(
     Clone,
@@ -200,33 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderStatus {
 )]
 #[serde(transparent)]
 pub struct OrderId(String);
-impl OrderId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for OrderId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for OrderId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for OrderId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(OrderId);
 /// Orders represent your intent to purchase a particular Climate product. When you create an order, the
 /// payment is deducted from your merchant balance.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -277,136 +170,117 @@ pub struct Order {
     /// The current status of this order.
     pub status: OrderStatus,
 }
-impl<'de> ::serde::Deserialize<'de> for Order {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Order;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Order object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Order, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
-                let mut slot_19 = None;
-                let mut slot_20 = None;
-                let mut slot_21 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "amount_fees",
-                                "amount_subtotal",
-                                "amount_total",
-                                "beneficiary",
-                                "canceled_at",
-                                "cancellation_reason",
-                                "certificate",
-                                "confirmed_at",
-                                "created",
-                                "currency",
-                                "delayed_at",
-                                "delivered_at",
-                                "delivery_details",
-                                "expected_delivery_year",
-                                "id",
-                                "livemode",
-                                "metadata",
-                                "metric_tons",
-                                "object",
-                                "product",
-                                "product_substituted_at",
-                                "status",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        12usize => slot_12 = Some(map.next_value()?),
-                        13usize => slot_13 = Some(map.next_value()?),
-                        14usize => slot_14 = Some(map.next_value()?),
-                        15usize => slot_15 = Some(map.next_value()?),
-                        16usize => slot_16 = Some(map.next_value()?),
-                        17usize => slot_17 = Some(map.next_value()?),
-                        18usize => slot_18 = Some(map.next_value()?),
-                        19usize => slot_19 = Some(map.next_value()?),
-                        20usize => slot_20 = Some(map.next_value()?),
-                        21usize => slot_21 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Order {
-                    amount_fees: super::required(slot_0, "amount_fees")?,
-                    amount_subtotal: super::required(slot_1, "amount_subtotal")?,
-                    amount_total: super::required(slot_2, "amount_total")?,
-                    beneficiary: slot_3.unwrap_or_default(),
-                    canceled_at: slot_4.unwrap_or_default(),
-                    cancellation_reason: slot_5.unwrap_or_default(),
-                    certificate: slot_6.unwrap_or_default(),
-                    confirmed_at: slot_7.unwrap_or_default(),
-                    created: super::required(slot_8, "created")?,
-                    currency: super::required(slot_9, "currency")?,
-                    delayed_at: slot_10.unwrap_or_default(),
-                    delivered_at: slot_11.unwrap_or_default(),
-                    delivery_details: super::required(slot_12, "delivery_details")?,
-                    expected_delivery_year: super::required(
-                        slot_13,
+impl Order {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        let mut slot_13 = None;
+        let mut slot_14 = None;
+        let mut slot_15 = None;
+        let mut slot_16 = None;
+        let mut slot_17 = None;
+        let mut slot_18 = None;
+        let mut slot_19 = None;
+        let mut slot_20 = None;
+        let mut slot_21 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "amount_fees",
+                        "amount_subtotal",
+                        "amount_total",
+                        "beneficiary",
+                        "canceled_at",
+                        "cancellation_reason",
+                        "certificate",
+                        "confirmed_at",
+                        "created",
+                        "currency",
+                        "delayed_at",
+                        "delivered_at",
+                        "delivery_details",
                         "expected_delivery_year",
-                    )?,
-                    id: super::required(slot_14, "id")?,
-                    livemode: super::required(slot_15, "livemode")?,
-                    metadata: super::required(slot_16, "metadata")?,
-                    metric_tons: super::required(slot_17, "metric_tons")?,
-                    object: super::required(slot_18, "object")?,
-                    product: super::required(slot_19, "product")?,
-                    product_substituted_at: slot_20.unwrap_or_default(),
-                    status: super::required(slot_21, "status")?,
-                })
+                        "id",
+                        "livemode",
+                        "metadata",
+                        "metric_tons",
+                        "object",
+                        "product",
+                        "product_substituted_at",
+                        "status",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = Some(map.next_value()?),
+                9 => slot_9 = Some(map.next_value()?),
+                10 => slot_10 = map.next_value()?,
+                11 => slot_11 = map.next_value()?,
+                12 => slot_12 = Some(map.next_value()?),
+                13 => slot_13 = Some(map.next_value()?),
+                14 => slot_14 = Some(map.next_value()?),
+                15 => slot_15 = Some(map.next_value()?),
+                16 => slot_16 = Some(map.next_value()?),
+                17 => slot_17 = Some(map.next_value()?),
+                18 => slot_18 = Some(map.next_value()?),
+                19 => slot_19 = Some(map.next_value()?),
+                20 => slot_20 = map.next_value()?,
+                21 => slot_21 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            amount_fees: super::required(slot_0, "amount_fees")?,
+            amount_subtotal: super::required(slot_1, "amount_subtotal")?,
+            amount_total: super::required(slot_2, "amount_total")?,
+            beneficiary: slot_3,
+            canceled_at: slot_4,
+            cancellation_reason: slot_5,
+            certificate: slot_6,
+            confirmed_at: slot_7,
+            created: super::required(slot_8, "created")?,
+            currency: super::required(slot_9, "currency")?,
+            delayed_at: slot_10,
+            delivered_at: slot_11,
+            delivery_details: super::required(slot_12, "delivery_details")?,
+            expected_delivery_year: super::required(slot_13, "expected_delivery_year")?,
+            id: super::required(slot_14, "id")?,
+            livemode: super::required(slot_15, "livemode")?,
+            metadata: super::required(slot_16, "metadata")?,
+            metric_tons: super::required(slot_17, "metric_tons")?,
+            object: super::required(slot_18, "object")?,
+            product: super::required(slot_19, "product")?,
+            product_substituted_at: slot_20,
+            status: super::required(slot_21, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(Order);
 impl super::Object for Order {
     type Id = OrderId;
 }
@@ -433,42 +307,15 @@ impl ProductObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for ProductObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "climate.product" => Self::ClimateProduct,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "climate.product" => Self::ClimateProduct,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for ProductObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProductObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(ProductObject);
 /// The ID of a [`Product`].
 #[derive(
     Clone,
@@ -483,33 +330,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductObject {
 )]
 #[serde(transparent)]
 pub struct ProductId(String);
-impl ProductId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for ProductId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for ProductId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for ProductId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(ProductId);
 /// A Climate product represents a type of carbon removal unit available for reservation.
 /// You can retrieve it to see the current price and availability.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -539,87 +360,68 @@ pub struct Product {
     /// The carbon removal suppliers that fulfill orders for this Climate product.
     pub suppliers: Vec<Supplier>,
 }
-impl<'de> ::serde::Deserialize<'de> for Product {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Product;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Product object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Product, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "created",
-                                "current_prices_per_metric_ton",
-                                "delivery_year",
-                                "id",
-                                "livemode",
-                                "metric_tons_available",
-                                "name",
-                                "object",
-                                "suppliers",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Product {
-                    created: super::required(slot_0, "created")?,
-                    current_prices_per_metric_ton: super::required(
-                        slot_1,
+impl Product {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "created",
                         "current_prices_per_metric_ton",
-                    )?,
-                    delivery_year: slot_2.unwrap_or_default(),
-                    id: super::required(slot_3, "id")?,
-                    livemode: super::required(slot_4, "livemode")?,
-                    metric_tons_available: super::required(
-                        slot_5,
+                        "delivery_year",
+                        "id",
+                        "livemode",
                         "metric_tons_available",
-                    )?,
-                    name: super::required(slot_6, "name")?,
-                    object: super::required(slot_7, "object")?,
-                    suppliers: super::required(slot_8, "suppliers")?,
-                })
+                        "name",
+                        "object",
+                        "suppliers",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = Some(map.next_value()?),
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = Some(map.next_value()?),
+                6 => slot_6 = Some(map.next_value()?),
+                7 => slot_7 = Some(map.next_value()?),
+                8 => slot_8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            created: super::required(slot_0, "created")?,
+            current_prices_per_metric_ton: super::required(
+                slot_1,
+                "current_prices_per_metric_ton",
+            )?,
+            delivery_year: slot_2,
+            id: super::required(slot_3, "id")?,
+            livemode: super::required(slot_4, "livemode")?,
+            metric_tons_available: super::required(slot_5, "metric_tons_available")?,
+            name: super::required(slot_6, "name")?,
+            object: super::required(slot_7, "object")?,
+            suppliers: super::required(slot_8, "suppliers")?,
+        })
     }
 }
+super::impl_deserialize_object!(Product);
 impl super::Object for Product {
     type Id = ProductId;
 }
@@ -646,42 +448,15 @@ impl SupplierObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for SupplierObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "climate.supplier" => Self::ClimateSupplier,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "climate.supplier" => Self::ClimateSupplier,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for SupplierObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SupplierObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupplierObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(SupplierObject);
 /// The scientific pathway used for carbon removal.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -709,47 +484,18 @@ impl SupplierRemovalPathway {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for SupplierRemovalPathway {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "biomass_carbon_removal_and_storage" => {
-                    Self::BiomassCarbonRemovalAndStorage
-                }
-                "direct_air_capture" => Self::DirectAirCapture,
-                "enhanced_weathering" => Self::EnhancedWeathering,
-                "marine_carbon_removal" => Self::MarineCarbonRemoval,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "biomass_carbon_removal_and_storage" => Self::BiomassCarbonRemovalAndStorage,
+            "direct_air_capture" => Self::DirectAirCapture,
+            "enhanced_weathering" => Self::EnhancedWeathering,
+            "marine_carbon_removal" => Self::MarineCarbonRemoval,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for SupplierRemovalPathway {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SupplierRemovalPathway {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupplierRemovalPathway {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(SupplierRemovalPathway);
 /// The ID of a [`Supplier`].
 #[derive(
     Clone,
@@ -764,33 +510,7 @@ impl<'de> ::serde::Deserialize<'de> for SupplierRemovalPathway {
 )]
 #[serde(transparent)]
 pub struct SupplierId(String);
-impl SupplierId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for SupplierId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for SupplierId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for SupplierId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(SupplierId);
 /// A supplier of carbon removal.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -810,73 +530,57 @@ pub struct Supplier {
     /// The scientific pathway used for carbon removal.
     pub removal_pathway: SupplierRemovalPathway,
 }
-impl<'de> ::serde::Deserialize<'de> for Supplier {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Supplier;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Supplier object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Supplier, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "id",
-                                "info_url",
-                                "livemode",
-                                "locations",
-                                "name",
-                                "object",
-                                "removal_pathway",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl Supplier {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "id",
+                        "info_url",
+                        "livemode",
+                        "locations",
+                        "name",
+                        "object",
+                        "removal_pathway",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = Some(map.next_value()?),
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = Some(map.next_value()?),
+                6 => slot_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(Supplier {
-                    id: super::required(slot_0, "id")?,
-                    info_url: super::required(slot_1, "info_url")?,
-                    livemode: super::required(slot_2, "livemode")?,
-                    locations: super::required(slot_3, "locations")?,
-                    name: super::required(slot_4, "name")?,
-                    object: super::required(slot_5, "object")?,
-                    removal_pathway: super::required(slot_6, "removal_pathway")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            id: super::required(slot_0, "id")?,
+            info_url: super::required(slot_1, "info_url")?,
+            livemode: super::required(slot_2, "livemode")?,
+            locations: super::required(slot_3, "locations")?,
+            name: super::required(slot_4, "name")?,
+            object: super::required(slot_5, "object")?,
+            removal_pathway: super::required(slot_6, "removal_pathway")?,
+        })
     }
 }
+super::impl_deserialize_object!(Supplier);
 impl super::Object for Supplier {
     type Id = SupplierId;
 }
@@ -891,43 +595,25 @@ pub struct ClimateRemovalsBeneficiary {
     /// Publicly displayable name for the end beneficiary of carbon removal.
     pub public_name: String,
 }
-impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsBeneficiary {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ClimateRemovalsBeneficiary;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ClimateRemovalsBeneficiary object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClimateRemovalsBeneficiary, A::Error> {
-                let mut slot_0 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["public_name"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ClimateRemovalsBeneficiary {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["public_name"]))? {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ClimateRemovalsBeneficiary {
-                    public_name: super::required(slot_0, "public_name")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            public_name: super::required(slot_0, "public_name")?,
+        })
     }
 }
+super::impl_deserialize_object!(ClimateRemovalsBeneficiary);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClimateRemovalsLocation {
@@ -942,59 +628,41 @@ pub struct ClimateRemovalsLocation {
     /// The state/county/province/region where the supplier is located.
     pub region: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsLocation {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ClimateRemovalsLocation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ClimateRemovalsLocation object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClimateRemovalsLocation, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &["city", "country", "latitude", "longitude", "region"],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ClimateRemovalsLocation {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(&["city", "country", "latitude", "longitude", "region"]),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ClimateRemovalsLocation {
-                    city: slot_0.unwrap_or_default(),
-                    country: super::required(slot_1, "country")?,
-                    latitude: slot_2.unwrap_or_default(),
-                    longitude: slot_3.unwrap_or_default(),
-                    region: slot_4.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            city: slot_0,
+            country: super::required(slot_1, "country")?,
+            latitude: slot_2,
+            longitude: slot_3,
+            region: slot_4,
+        })
     }
 }
+super::impl_deserialize_object!(ClimateRemovalsLocation);
 /// The delivery of a specified quantity of carbon for an order.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1009,65 +677,49 @@ pub struct ClimateRemovalsOrderDeliveries {
     pub registry_url: Option<String>,
     pub supplier: Supplier,
 }
-impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsOrderDeliveries {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ClimateRemovalsOrderDeliveries;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ClimateRemovalsOrderDeliveries object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClimateRemovalsOrderDeliveries, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "delivered_at",
-                                "location",
-                                "metric_tons",
-                                "registry_url",
-                                "supplier",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ClimateRemovalsOrderDeliveries {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "delivered_at",
+                        "location",
+                        "metric_tons",
+                        "registry_url",
+                        "supplier",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ClimateRemovalsOrderDeliveries {
-                    delivered_at: super::required(slot_0, "delivered_at")?,
-                    location: slot_1.unwrap_or_default(),
-                    metric_tons: super::required(slot_2, "metric_tons")?,
-                    registry_url: slot_3.unwrap_or_default(),
-                    supplier: super::required(slot_4, "supplier")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            delivered_at: super::required(slot_0, "delivered_at")?,
+            location: slot_1,
+            metric_tons: super::required(slot_2, "metric_tons")?,
+            registry_url: slot_3,
+            supplier: super::required(slot_4, "supplier")?,
+        })
     }
 }
+super::impl_deserialize_object!(ClimateRemovalsOrderDeliveries);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ClimateRemovalsProductsPrice {
@@ -1078,53 +730,35 @@ pub struct ClimateRemovalsProductsPrice {
     /// Total for one metric ton of carbon removal (including fees) in the currency's smallest unit.
     pub amount_total: i64,
 }
-impl<'de> ::serde::Deserialize<'de> for ClimateRemovalsProductsPrice {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ClimateRemovalsProductsPrice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ClimateRemovalsProductsPrice object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClimateRemovalsProductsPrice, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &["amount_fees", "amount_subtotal", "amount_total"],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ClimateRemovalsProductsPrice {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(&["amount_fees", "amount_subtotal", "amount_total"]),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ClimateRemovalsProductsPrice {
-                    amount_fees: super::required(slot_0, "amount_fees")?,
-                    amount_subtotal: super::required(slot_1, "amount_subtotal")?,
-                    amount_total: super::required(slot_2, "amount_total")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            amount_fees: super::required(slot_0, "amount_fees")?,
+            amount_subtotal: super::required(slot_1, "amount_subtotal")?,
+            amount_total: super::required(slot_2, "amount_total")?,
+        })
     }
 }
+super::impl_deserialize_object!(ClimateRemovalsProductsPrice);
 /// Parameters of [`list`](super::climate::Order::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ListOrders {

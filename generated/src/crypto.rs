@@ -18,42 +18,15 @@ impl OnrampQuotesObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OnrampQuotesObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "crypto.onramp.quotes" => Self::CryptoOnrampQuotes,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "crypto.onramp.quotes" => Self::CryptoOnrampQuotes,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OnrampQuotesObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnrampQuotesObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnrampQuotesObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OnrampQuotesObject);
 /// Lowercase ISO 4217 code of the fiat currency the quotes start from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -75,43 +48,16 @@ impl OnrampQuotesSourceCurrency {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OnrampQuotesSourceCurrency {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "eur" => Self::Eur,
-                "usd" => Self::Usd,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "eur" => Self::Eur,
+            "usd" => Self::Usd,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OnrampQuotesSourceCurrency {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnrampQuotesSourceCurrency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnrampQuotesSourceCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OnrampQuotesSourceCurrency);
 /// The ID of a [`OnrampQuotes`].
 #[derive(
     Clone,
@@ -126,33 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for OnrampQuotesSourceCurrency {
 )]
 #[serde(transparent)]
 pub struct OnrampQuotesId(String);
-impl OnrampQuotesId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for OnrampQuotesId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for OnrampQuotesId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for OnrampQuotesId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(OnrampQuotesId);
 /// Estimated prices for buying each supported cryptocurrency, on each supported network, with a given amount of fiat money (or for a given amount of crypto), grouped by network. Show them in your own interface before sending a customer to the onramp; they are estimates, not locked rates.
 ///
 /// Related guide: [Use the Onramp Quotes API](https://docs.stripe.com/crypto/onramp/quotes-api)
@@ -174,76 +94,60 @@ pub struct OnrampQuotes {
     /// Lowercase ISO 4217 code of the fiat currency the quotes start from.
     pub source_currency: OnrampQuotesSourceCurrency,
 }
-impl<'de> ::serde::Deserialize<'de> for OnrampQuotes {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OnrampQuotes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a OnrampQuotes object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OnrampQuotes, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "destination_network_quotes",
-                                "id",
-                                "livemode",
-                                "object",
-                                "rate_fetched_at",
-                                "source_amount",
-                                "source_currency",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OnrampQuotes {
-                    destination_network_quotes: super::required(
-                        slot_0,
+impl OnrampQuotes {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
                         "destination_network_quotes",
-                    )?,
-                    id: super::required(slot_1, "id")?,
-                    livemode: super::required(slot_2, "livemode")?,
-                    object: slot_3.unwrap_or_default(),
-                    rate_fetched_at: super::required(slot_4, "rate_fetched_at")?,
-                    source_amount: super::required(slot_5, "source_amount")?,
-                    source_currency: super::required(slot_6, "source_currency")?,
-                })
+                        "id",
+                        "livemode",
+                        "object",
+                        "rate_fetched_at",
+                        "source_amount",
+                        "source_currency",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = Some(map.next_value()?),
+                6 => slot_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            destination_network_quotes: super::required(
+                slot_0,
+                "destination_network_quotes",
+            )?,
+            id: super::required(slot_1, "id")?,
+            livemode: super::required(slot_2, "livemode")?,
+            object: slot_3,
+            rate_fetched_at: super::required(slot_4, "rate_fetched_at")?,
+            source_amount: super::required(slot_5, "source_amount")?,
+            source_currency: super::required(slot_6, "source_currency")?,
+        })
     }
 }
+super::impl_deserialize_object!(OnrampQuotes);
 impl super::Object for OnrampQuotes {
     type Id = OnrampQuotesId;
 }
@@ -270,42 +174,15 @@ impl OnrampSessionObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OnrampSessionObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "crypto.onramp_session" => Self::CryptoOnrampSession,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "crypto.onramp_session" => Self::CryptoOnrampSession,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OnrampSessionObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnrampSessionObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnrampSessionObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OnrampSessionObject);
 /// Where the session stands: `initialized` until the customer is ready to pay, `rejected` when Stripe refused the customer (identity, sanctions or fraud checks), `requires_payment` at the payment step (also after a failed attempt), `fulfillment_processing` once paid but before the crypto arrived, and `fulfillment_complete` once delivery is confirmed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -336,46 +213,19 @@ impl OnrampSessionStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for OnrampSessionStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "fulfillment_complete" => Self::FulfillmentComplete,
-                "fulfillment_processing" => Self::FulfillmentProcessing,
-                "initialized" => Self::Initialized,
-                "rejected" => Self::Rejected,
-                "requires_payment" => Self::RequiresPayment,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "fulfillment_complete" => Self::FulfillmentComplete,
+            "fulfillment_processing" => Self::FulfillmentProcessing,
+            "initialized" => Self::Initialized,
+            "rejected" => Self::Rejected,
+            "requires_payment" => Self::RequiresPayment,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for OnrampSessionStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OnrampSessionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnrampSessionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(OnrampSessionStatus);
 /// The ID of a [`OnrampSession`].
 #[derive(
     Clone,
@@ -390,33 +240,7 @@ impl<'de> ::serde::Deserialize<'de> for OnrampSessionStatus {
 )]
 #[serde(transparent)]
 pub struct OnrampSessionId(String);
-impl OnrampSessionId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for OnrampSessionId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for OnrampSessionId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for OnrampSessionId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(OnrampSessionId);
 /// One customer’s purchase of cryptocurrency with fiat money through Stripe’s onramp. You create it on your server, then show it with the embedded widget or send the customer to the hosted onramp; after a successful payment Stripe delivers the crypto to the customer’s wallet and records the on-chain transaction here.
 ///
 /// Related guide: [Set up an onramp integration](https://docs.stripe.com/crypto/integrate-the-onramp)
@@ -443,88 +267,69 @@ pub struct OnrampSession {
     pub status: OnrampSessionStatus,
     pub transaction_details: CryptoOnrampTransactionDetails,
 }
-impl<'de> ::serde::Deserialize<'de> for OnrampSession {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = OnrampSession;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a OnrampSession object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OnrampSession, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "client_secret",
-                                "created",
-                                "id",
-                                "kyc_details_provided",
-                                "livemode",
-                                "metadata",
-                                "object",
-                                "redirect_url",
-                                "status",
-                                "transaction_details",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OnrampSession {
-                    client_secret: super::required(slot_0, "client_secret")?,
-                    created: super::required(slot_1, "created")?,
-                    id: super::required(slot_2, "id")?,
-                    kyc_details_provided: super::required(
-                        slot_3,
+impl OnrampSession {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "client_secret",
+                        "created",
+                        "id",
                         "kyc_details_provided",
-                    )?,
-                    livemode: super::required(slot_4, "livemode")?,
-                    metadata: slot_5.unwrap_or_default(),
-                    object: super::required(slot_6, "object")?,
-                    redirect_url: slot_7.unwrap_or_default(),
-                    status: super::required(slot_8, "status")?,
-                    transaction_details: super::required(slot_9, "transaction_details")?,
-                })
+                        "livemode",
+                        "metadata",
+                        "object",
+                        "redirect_url",
+                        "status",
+                        "transaction_details",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = Some(map.next_value()?),
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = Some(map.next_value()?),
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = Some(map.next_value()?),
+                9 => slot_9 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            client_secret: super::required(slot_0, "client_secret")?,
+            created: super::required(slot_1, "created")?,
+            id: super::required(slot_2, "id")?,
+            kyc_details_provided: super::required(slot_3, "kyc_details_provided")?,
+            livemode: super::required(slot_4, "livemode")?,
+            metadata: slot_5,
+            object: super::required(slot_6, "object")?,
+            redirect_url: slot_7,
+            status: super::required(slot_8, "status")?,
+            transaction_details: super::required(slot_9, "transaction_details")?,
+        })
     }
 }
+super::impl_deserialize_object!(OnrampSession);
 impl super::Object for OnrampSession {
     type Id = OnrampSessionId;
 }
@@ -540,43 +345,23 @@ pub struct CryptoOnrampDestinationTags {
     /// Memo to attach to a Stellar delivery.
     pub stellar: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampDestinationTags {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampDestinationTags;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampDestinationTags object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampDestinationTags, A::Error> {
-                let mut slot_0 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["stellar"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl CryptoOnrampDestinationTags {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["stellar"]))? {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(CryptoOnrampDestinationTags {
-                    stellar: slot_0.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self { stellar: slot_0 })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampDestinationTags);
 /// The cryptocurrency this quote is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -613,48 +398,21 @@ impl CryptoOnrampNetworkQuoteDestinationCurrency {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampNetworkQuoteDestinationCurrency {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avax" => Self::Avax,
-                "btc" => Self::Btc,
-                "eth" => Self::Eth,
-                "matic" => Self::Matic,
-                "sol" => Self::Sol,
-                "usdc" => Self::Usdc,
-                "xlm" => Self::Xlm,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avax" => Self::Avax,
+            "btc" => Self::Btc,
+            "eth" => Self::Eth,
+            "matic" => Self::Matic,
+            "sol" => Self::Sol,
+            "usdc" => Self::Usdc,
+            "xlm" => Self::Xlm,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampNetworkQuoteDestinationCurrency {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampNetworkQuoteDestinationCurrency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuoteDestinationCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampNetworkQuoteDestinationCurrency);
 /// The blockchain network the cryptocurrency would be delivered on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -697,50 +455,23 @@ impl CryptoOnrampNetworkQuoteDestinationNetwork {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampNetworkQuoteDestinationNetwork {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avalanche" => Self::Avalanche,
-                "base" => Self::Base,
-                "bitcoin" => Self::Bitcoin,
-                "ethereum" => Self::Ethereum,
-                "optimism" => Self::Optimism,
-                "polygon" => Self::Polygon,
-                "solana" => Self::Solana,
-                "stellar" => Self::Stellar,
-                "worldchain" => Self::Worldchain,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avalanche" => Self::Avalanche,
+            "base" => Self::Base,
+            "bitcoin" => Self::Bitcoin,
+            "ethereum" => Self::Ethereum,
+            "optimism" => Self::Optimism,
+            "polygon" => Self::Polygon,
+            "solana" => Self::Solana,
+            "stellar" => Self::Stellar,
+            "worldchain" => Self::Worldchain,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampNetworkQuoteDestinationNetwork {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampNetworkQuoteDestinationNetwork {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuoteDestinationNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampNetworkQuoteDestinationNetwork);
 /// The estimate for one cryptocurrency on one network.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -757,72 +488,53 @@ pub struct CryptoOnrampNetworkQuote {
     /// What the customer would pay in fiat money, fees included, as a decimal string.
     pub source_total_amount: String,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuote {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampNetworkQuote;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampNetworkQuote object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampNetworkQuote, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "destination_amount",
-                                "destination_currency",
-                                "destination_network",
-                                "fees",
-                                "id",
-                                "source_total_amount",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CryptoOnrampNetworkQuote {
-                    destination_amount: super::required(slot_0, "destination_amount")?,
-                    destination_currency: super::required(
-                        slot_1,
+impl CryptoOnrampNetworkQuote {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "destination_amount",
                         "destination_currency",
-                    )?,
-                    destination_network: super::required(slot_2, "destination_network")?,
-                    fees: super::required(slot_3, "fees")?,
-                    id: super::required(slot_4, "id")?,
-                    source_total_amount: super::required(slot_5, "source_total_amount")?,
-                })
+                        "destination_network",
+                        "fees",
+                        "id",
+                        "source_total_amount",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = Some(map.next_value()?),
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            destination_amount: super::required(slot_0, "destination_amount")?,
+            destination_currency: super::required(slot_1, "destination_currency")?,
+            destination_network: super::required(slot_2, "destination_network")?,
+            fees: super::required(slot_3, "fees")?,
+            id: super::required(slot_4, "id")?,
+            source_total_amount: super::required(slot_5, "source_total_amount")?,
+        })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampNetworkQuote);
 /// The fees a quote includes.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -832,56 +544,35 @@ pub struct CryptoOnrampNetworkQuoteFees {
     /// Stripe’s processing fee for the purchase, in the fiat currency, as a decimal string.
     pub transaction_fee_monetary: String,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuoteFees {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampNetworkQuoteFees;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampNetworkQuoteFees object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampNetworkQuoteFees, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &["network_fee_monetary", "transaction_fee_monetary"],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl CryptoOnrampNetworkQuoteFees {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(&["network_fee_monetary", "transaction_fee_monetary"]),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(CryptoOnrampNetworkQuoteFees {
-                    network_fee_monetary: super::required(
-                        slot_0,
-                        "network_fee_monetary",
-                    )?,
-                    transaction_fee_monetary: super::required(
-                        slot_1,
-                        "transaction_fee_monetary",
-                    )?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            network_fee_monetary: super::required(slot_0, "network_fee_monetary")?,
+            transaction_fee_monetary: super::required(
+                slot_1,
+                "transaction_fee_monetary",
+            )?,
+        })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampNetworkQuoteFees);
 /// The quotes grouped by blockchain network: one list per network, empty or null when nothing was quoted there.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -905,81 +596,65 @@ pub struct CryptoOnrampNetworkQuotes {
     /// Quotes for delivery on World Chain.
     pub worldchain: Option<Vec<CryptoOnrampNetworkQuote>>,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampNetworkQuotes {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampNetworkQuotes;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampNetworkQuotes object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampNetworkQuotes, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "avalanche",
-                                "base_network",
-                                "bitcoin",
-                                "ethereum",
-                                "optimism",
-                                "polygon",
-                                "solana",
-                                "stellar",
-                                "worldchain",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl CryptoOnrampNetworkQuotes {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "avalanche",
+                        "base_network",
+                        "bitcoin",
+                        "ethereum",
+                        "optimism",
+                        "polygon",
+                        "solana",
+                        "stellar",
+                        "worldchain",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(CryptoOnrampNetworkQuotes {
-                    avalanche: slot_0.unwrap_or_default(),
-                    base_network: slot_1.unwrap_or_default(),
-                    bitcoin: slot_2.unwrap_or_default(),
-                    ethereum: slot_3.unwrap_or_default(),
-                    optimism: slot_4.unwrap_or_default(),
-                    polygon: slot_5.unwrap_or_default(),
-                    solana: slot_6.unwrap_or_default(),
-                    stellar: slot_7.unwrap_or_default(),
-                    worldchain: slot_8.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            avalanche: slot_0,
+            base_network: slot_1,
+            bitcoin: slot_2,
+            ethereum: slot_3,
+            optimism: slot_4,
+            polygon: slot_5,
+            solana: slot_6,
+            stellar: slot_7,
+            worldchain: slot_8,
+        })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampNetworkQuotes);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsDestinationCurrencies {
@@ -1015,49 +690,21 @@ impl CryptoOnrampTransactionDetailsDestinationCurrencies {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationCurrencies {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avax" => Self::Avax,
-                "btc" => Self::Btc,
-                "eth" => Self::Eth,
-                "matic" => Self::Matic,
-                "sol" => Self::Sol,
-                "usdc" => Self::Usdc,
-                "xlm" => Self::Xlm,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avax" => Self::Avax,
+            "btc" => Self::Btc,
+            "eth" => Self::Eth,
+            "matic" => Self::Matic,
+            "sol" => Self::Sol,
+            "usdc" => Self::Usdc,
+            "xlm" => Self::Xlm,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationCurrencies {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampTransactionDetailsDestinationCurrencies {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CryptoOnrampTransactionDetailsDestinationCurrencies {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationCurrencies);
 /// The cryptocurrency being bought; one of `destination_currencies` when those are restricted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1094,49 +741,21 @@ impl CryptoOnrampTransactionDetailsDestinationCurrency {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationCurrency {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avax" => Self::Avax,
-                "btc" => Self::Btc,
-                "eth" => Self::Eth,
-                "matic" => Self::Matic,
-                "sol" => Self::Sol,
-                "usdc" => Self::Usdc,
-                "xlm" => Self::Xlm,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avax" => Self::Avax,
+            "btc" => Self::Btc,
+            "eth" => Self::Eth,
+            "matic" => Self::Matic,
+            "sol" => Self::Sol,
+            "usdc" => Self::Usdc,
+            "xlm" => Self::Xlm,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationCurrency {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampTransactionDetailsDestinationCurrency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CryptoOnrampTransactionDetailsDestinationCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationCurrency);
 /// The blockchain network the crypto is delivered on; one of `destination_networks` when those are restricted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1179,51 +798,23 @@ impl CryptoOnrampTransactionDetailsDestinationNetwork {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationNetwork {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avalanche" => Self::Avalanche,
-                "base" => Self::Base,
-                "bitcoin" => Self::Bitcoin,
-                "ethereum" => Self::Ethereum,
-                "optimism" => Self::Optimism,
-                "polygon" => Self::Polygon,
-                "solana" => Self::Solana,
-                "stellar" => Self::Stellar,
-                "worldchain" => Self::Worldchain,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avalanche" => Self::Avalanche,
+            "base" => Self::Base,
+            "bitcoin" => Self::Bitcoin,
+            "ethereum" => Self::Ethereum,
+            "optimism" => Self::Optimism,
+            "polygon" => Self::Polygon,
+            "solana" => Self::Solana,
+            "stellar" => Self::Stellar,
+            "worldchain" => Self::Worldchain,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationNetwork {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampTransactionDetailsDestinationNetwork {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CryptoOnrampTransactionDetailsDestinationNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationNetwork);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsDestinationNetworks {
@@ -1265,51 +856,23 @@ impl CryptoOnrampTransactionDetailsDestinationNetworks {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampTransactionDetailsDestinationNetworks {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "avalanche" => Self::Avalanche,
-                "base" => Self::Base,
-                "bitcoin" => Self::Bitcoin,
-                "ethereum" => Self::Ethereum,
-                "optimism" => Self::Optimism,
-                "polygon" => Self::Polygon,
-                "solana" => Self::Solana,
-                "stellar" => Self::Stellar,
-                "worldchain" => Self::Worldchain,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avalanche" => Self::Avalanche,
+            "base" => Self::Base,
+            "bitcoin" => Self::Bitcoin,
+            "ethereum" => Self::Ethereum,
+            "optimism" => Self::Optimism,
+            "polygon" => Self::Polygon,
+            "solana" => Self::Solana,
+            "stellar" => Self::Stellar,
+            "worldchain" => Self::Worldchain,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampTransactionDetailsDestinationNetworks {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampTransactionDetailsDestinationNetworks {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CryptoOnrampTransactionDetailsDestinationNetworks {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationNetworks);
 /// Lowercase ISO 4217 code of the fiat currency paid with.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1331,43 +894,16 @@ impl CryptoOnrampTransactionDetailsSourceCurrency {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CryptoOnrampTransactionDetailsSourceCurrency {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "eur" => Self::Eur,
-                "usd" => Self::Usd,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "eur" => Self::Eur,
+            "usd" => Self::Usd,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CryptoOnrampTransactionDetailsSourceCurrency {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CryptoOnrampTransactionDetailsSourceCurrency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampTransactionDetailsSourceCurrency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CryptoOnrampTransactionDetailsSourceCurrency);
 /// The money side of an onramp session: what is bought, with what, on which network, for which wallet, and at what fees.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1403,97 +939,81 @@ pub struct CryptoOnrampTransactionDetails {
     /// The customer’s wallet address on each network, as suggested for this purchase.
     pub wallet_addresses: Option<CryptoOnrampWalletAddresses>,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampTransactionDetails {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampTransactionDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampTransactionDetails object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampTransactionDetails, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "destination_amount",
-                                "destination_currencies",
-                                "destination_currency",
-                                "destination_network",
-                                "destination_networks",
-                                "fees",
-                                "lock_wallet_address",
-                                "settlement_speed",
-                                "source_amount",
-                                "source_currency",
-                                "transaction_id",
-                                "wallet_address",
-                                "wallet_addresses",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        12usize => slot_12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl CryptoOnrampTransactionDetails {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "destination_amount",
+                        "destination_currencies",
+                        "destination_currency",
+                        "destination_network",
+                        "destination_networks",
+                        "fees",
+                        "lock_wallet_address",
+                        "settlement_speed",
+                        "source_amount",
+                        "source_currency",
+                        "transaction_id",
+                        "wallet_address",
+                        "wallet_addresses",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                11 => slot_11 = map.next_value()?,
+                12 => slot_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(CryptoOnrampTransactionDetails {
-                    destination_amount: slot_0.unwrap_or_default(),
-                    destination_currencies: slot_1.unwrap_or_default(),
-                    destination_currency: slot_2.unwrap_or_default(),
-                    destination_network: slot_3.unwrap_or_default(),
-                    destination_networks: slot_4.unwrap_or_default(),
-                    fees: slot_5.unwrap_or_default(),
-                    lock_wallet_address: slot_6.unwrap_or_default(),
-                    settlement_speed: slot_7.unwrap_or_default(),
-                    source_amount: slot_8.unwrap_or_default(),
-                    source_currency: slot_9.unwrap_or_default(),
-                    transaction_id: slot_10.unwrap_or_default(),
-                    wallet_address: slot_11.unwrap_or_default(),
-                    wallet_addresses: slot_12.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            destination_amount: slot_0,
+            destination_currencies: slot_1,
+            destination_currency: slot_2,
+            destination_network: slot_3,
+            destination_networks: slot_4,
+            fees: slot_5,
+            lock_wallet_address: slot_6,
+            settlement_speed: slot_7,
+            source_amount: slot_8,
+            source_currency: slot_9,
+            transaction_id: slot_10,
+            wallet_address: slot_11,
+            wallet_addresses: slot_12,
+        })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampTransactionDetails);
 /// The fees of an onramp purchase.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1503,50 +1023,32 @@ pub struct CryptoOnrampTransactionFees {
     /// Stripe’s fee for processing the purchase, as a decimal string.
     pub transaction_fee_amount: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampTransactionFees {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampTransactionFees;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampTransactionFees object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampTransactionFees, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &["network_fee_amount", "transaction_fee_amount"],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl CryptoOnrampTransactionFees {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(&["network_fee_amount", "transaction_fee_amount"]),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(CryptoOnrampTransactionFees {
-                    network_fee_amount: slot_0.unwrap_or_default(),
-                    transaction_fee_amount: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            network_fee_amount: slot_0,
+            transaction_fee_amount: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampTransactionFees);
 /// The customer’s crypto wallet address for each network.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1578,97 +1080,81 @@ pub struct CryptoOnrampWalletAddresses {
     /// Address on World Chain.
     pub worldchain: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for CryptoOnrampWalletAddresses {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CryptoOnrampWalletAddresses;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CryptoOnrampWalletAddresses object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CryptoOnrampWalletAddresses, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "avalanche",
-                                "base_network",
-                                "bitcoin",
-                                "celo",
-                                "destination_tags",
-                                "ethereum",
-                                "optimism",
-                                "polygon",
-                                "solana",
-                                "stellar",
-                                "sui",
-                                "tempo",
-                                "worldchain",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        12usize => slot_12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl CryptoOnrampWalletAddresses {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "avalanche",
+                        "base_network",
+                        "bitcoin",
+                        "celo",
+                        "destination_tags",
+                        "ethereum",
+                        "optimism",
+                        "polygon",
+                        "solana",
+                        "stellar",
+                        "sui",
+                        "tempo",
+                        "worldchain",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                11 => slot_11 = map.next_value()?,
+                12 => slot_12 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(CryptoOnrampWalletAddresses {
-                    avalanche: slot_0.unwrap_or_default(),
-                    base_network: slot_1.unwrap_or_default(),
-                    bitcoin: slot_2.unwrap_or_default(),
-                    celo: slot_3.unwrap_or_default(),
-                    destination_tags: slot_4.unwrap_or_default(),
-                    ethereum: slot_5.unwrap_or_default(),
-                    optimism: slot_6.unwrap_or_default(),
-                    polygon: slot_7.unwrap_or_default(),
-                    solana: slot_8.unwrap_or_default(),
-                    stellar: slot_9.unwrap_or_default(),
-                    sui: slot_10.unwrap_or_default(),
-                    tempo: slot_11.unwrap_or_default(),
-                    worldchain: slot_12.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            avalanche: slot_0,
+            base_network: slot_1,
+            bitcoin: slot_2,
+            celo: slot_3,
+            destination_tags: slot_4,
+            ethereum: slot_5,
+            optimism: slot_6,
+            polygon: slot_7,
+            solana: slot_8,
+            stellar: slot_9,
+            sui: slot_10,
+            tempo: slot_11,
+            worldchain: slot_12,
+        })
     }
 }
+super::impl_deserialize_object!(CryptoOnrampWalletAddresses);
 /// Parameters of [`retrieve`](super::crypto::OnrampQuotes::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct RetrieveOnrampQuotes {

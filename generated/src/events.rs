@@ -916,442 +916,377 @@ impl EventType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for EventType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "*" => Self::All,
-                "account.application.authorized" => Self::AccountApplicationAuthorized,
-                "account.application.deauthorized" => {
-                    Self::AccountApplicationDeauthorized
-                }
-                "account.external_account.created" => Self::AccountExternalAccountCreated,
-                "account.external_account.deleted" => Self::AccountExternalAccountDeleted,
-                "account.external_account.updated" => Self::AccountExternalAccountUpdated,
-                "account.updated" => Self::AccountUpdated,
-                "application_fee.created" => Self::ApplicationFeeCreated,
-                "application_fee.refund.updated" => Self::ApplicationFeeRefundUpdated,
-                "application_fee.refunded" => Self::ApplicationFeeRefunded,
-                "apps.install.created" => Self::AppsInstallCreated,
-                "apps.install.deleted" => Self::AppsInstallDeleted,
-                "apps.install.updated" => Self::AppsInstallUpdated,
-                "balance.available" => Self::BalanceAvailable,
-                "balance_settings.updated" => Self::BalanceSettingsUpdated,
-                "billing.alert.triggered" => Self::BillingAlertTriggered,
-                "billing.credit_balance_transaction.created" => {
-                    Self::BillingCreditBalanceTransactionCreated
-                }
-                "billing.credit_grant.created" => Self::BillingCreditGrantCreated,
-                "billing.credit_grant.updated" => Self::BillingCreditGrantUpdated,
-                "billing.meter.created" => Self::BillingMeterCreated,
-                "billing.meter.deactivated" => Self::BillingMeterDeactivated,
-                "billing.meter.reactivated" => Self::BillingMeterReactivated,
-                "billing.meter.updated" => Self::BillingMeterUpdated,
-                "billing_portal.configuration.created" => {
-                    Self::BillingPortalConfigurationCreated
-                }
-                "billing_portal.configuration.updated" => {
-                    Self::BillingPortalConfigurationUpdated
-                }
-                "billing_portal.session.created" => Self::BillingPortalSessionCreated,
-                "capability.updated" => Self::CapabilityUpdated,
-                "cash_balance.funds_available" => Self::CashBalanceFundsAvailable,
-                "charge.captured" => Self::ChargeCaptured,
-                "charge.dispute.closed" => Self::ChargeDisputeClosed,
-                "charge.dispute.created" => Self::ChargeDisputeCreated,
-                "charge.dispute.funds_reinstated" => Self::ChargeDisputeFundsReinstated,
-                "charge.dispute.funds_withdrawn" => Self::ChargeDisputeFundsWithdrawn,
-                "charge.dispute.updated" => Self::ChargeDisputeUpdated,
-                "charge.expired" => Self::ChargeExpired,
-                "charge.failed" => Self::ChargeFailed,
-                "charge.pending" => Self::ChargePending,
-                "charge.refund.updated" => Self::ChargeRefundUpdated,
-                "charge.refunded" => Self::ChargeRefunded,
-                "charge.succeeded" => Self::ChargeSucceeded,
-                "charge.updated" => Self::ChargeUpdated,
-                "checkout.session.async_payment_failed" => {
-                    Self::CheckoutSessionAsyncPaymentFailed
-                }
-                "checkout.session.async_payment_succeeded" => {
-                    Self::CheckoutSessionAsyncPaymentSucceeded
-                }
-                "checkout.session.completed" => Self::CheckoutSessionCompleted,
-                "checkout.session.expired" => Self::CheckoutSessionExpired,
-                "climate.order.canceled" => Self::ClimateOrderCanceled,
-                "climate.order.created" => Self::ClimateOrderCreated,
-                "climate.order.delayed" => Self::ClimateOrderDelayed,
-                "climate.order.delivered" => Self::ClimateOrderDelivered,
-                "climate.order.product_substituted" => {
-                    Self::ClimateOrderProductSubstituted
-                }
-                "climate.product.created" => Self::ClimateProductCreated,
-                "climate.product.pricing_updated" => Self::ClimateProductPricingUpdated,
-                "coupon.created" => Self::CouponCreated,
-                "coupon.deleted" => Self::CouponDeleted,
-                "coupon.updated" => Self::CouponUpdated,
-                "credit_note.created" => Self::CreditNoteCreated,
-                "credit_note.updated" => Self::CreditNoteUpdated,
-                "credit_note.voided" => Self::CreditNoteVoided,
-                "customer.created" => Self::CustomerCreated,
-                "customer.deleted" => Self::CustomerDeleted,
-                "customer.discount.created" => Self::CustomerDiscountCreated,
-                "customer.discount.deleted" => Self::CustomerDiscountDeleted,
-                "customer.discount.updated" => Self::CustomerDiscountUpdated,
-                "customer.source.created" => Self::CustomerSourceCreated,
-                "customer.source.deleted" => Self::CustomerSourceDeleted,
-                "customer.source.expiring" => Self::CustomerSourceExpiring,
-                "customer.source.updated" => Self::CustomerSourceUpdated,
-                "customer.subscription.created" => Self::CustomerSubscriptionCreated,
-                "customer.subscription.deleted" => Self::CustomerSubscriptionDeleted,
-                "customer.subscription.paused" => Self::CustomerSubscriptionPaused,
-                "customer.subscription.pending_update_applied" => {
-                    Self::CustomerSubscriptionPendingUpdateApplied
-                }
-                "customer.subscription.pending_update_expired" => {
-                    Self::CustomerSubscriptionPendingUpdateExpired
-                }
-                "customer.subscription.resumed" => Self::CustomerSubscriptionResumed,
-                "customer.subscription.trial_will_end" => {
-                    Self::CustomerSubscriptionTrialWillEnd
-                }
-                "customer.subscription.updated" => Self::CustomerSubscriptionUpdated,
-                "customer.tax_id.created" => Self::CustomerTaxIdCreated,
-                "customer.tax_id.deleted" => Self::CustomerTaxIdDeleted,
-                "customer.tax_id.updated" => Self::CustomerTaxIdUpdated,
-                "customer.updated" => Self::CustomerUpdated,
-                "customer_cash_balance_transaction.created" => {
-                    Self::CustomerCashBalanceTransactionCreated
-                }
-                "entitlements.active_entitlement_summary.updated" => {
-                    Self::EntitlementsActiveEntitlementSummaryUpdated
-                }
-                "file.created" => Self::FileCreated,
-                "financial_connections.account.account_numbers_updated" => {
-                    Self::FinancialConnectionsAccountAccountNumbersUpdated
-                }
-                "financial_connections.account.created" => {
-                    Self::FinancialConnectionsAccountCreated
-                }
-                "financial_connections.account.deactivated" => {
-                    Self::FinancialConnectionsAccountDeactivated
-                }
-                "financial_connections.account.disconnected" => {
-                    Self::FinancialConnectionsAccountDisconnected
-                }
-                "financial_connections.account.expected_deactivation_date_updated" => {
-                    Self::FinancialConnectionsAccountExpectedDeactivationDateUpdated
-                }
-                "financial_connections.account.reactivated" => {
-                    Self::FinancialConnectionsAccountReactivated
-                }
-                "financial_connections.account.refreshed_balance" => {
-                    Self::FinancialConnectionsAccountRefreshedBalance
-                }
-                "financial_connections.account.refreshed_ownership" => {
-                    Self::FinancialConnectionsAccountRefreshedOwnership
-                }
-                "financial_connections.account.refreshed_transactions" => {
-                    Self::FinancialConnectionsAccountRefreshedTransactions
-                }
-                "financial_connections.account.supported_payment_method_types_updated" => {
-                    Self::FinancialConnectionsAccountSupportedPaymentMethodTypesUpdated
-                }
-                "financial_connections.account.upcoming_account_number_expiry" => {
-                    Self::FinancialConnectionsAccountUpcomingAccountNumberExpiry
-                }
-                "financial_connections.account.upcoming_deactivation" => {
-                    Self::FinancialConnectionsAccountUpcomingDeactivation
-                }
-                "financial_connections.authorization.expected_deactivation_date_updated" => {
-                    Self::FinancialConnectionsAuthorizationExpectedDeactivationDateUpdated
-                }
-                "financial_connections.authorization.upcoming_deactivation" => {
-                    Self::FinancialConnectionsAuthorizationUpcomingDeactivation
-                }
-                "identity.verification_session.canceled" => {
-                    Self::IdentityVerificationSessionCanceled
-                }
-                "identity.verification_session.created" => {
-                    Self::IdentityVerificationSessionCreated
-                }
-                "identity.verification_session.processing" => {
-                    Self::IdentityVerificationSessionProcessing
-                }
-                "identity.verification_session.redacted" => {
-                    Self::IdentityVerificationSessionRedacted
-                }
-                "identity.verification_session.requires_input" => {
-                    Self::IdentityVerificationSessionRequiresInput
-                }
-                "identity.verification_session.verified" => {
-                    Self::IdentityVerificationSessionVerified
-                }
-                "invoice.created" => Self::InvoiceCreated,
-                "invoice.deleted" => Self::InvoiceDeleted,
-                "invoice.finalization_failed" => Self::InvoiceFinalizationFailed,
-                "invoice.finalized" => Self::InvoiceFinalized,
-                "invoice.marked_uncollectible" => Self::InvoiceMarkedUncollectible,
-                "invoice.overdue" => Self::InvoiceOverdue,
-                "invoice.overpaid" => Self::InvoiceOverpaid,
-                "invoice.paid" => Self::InvoicePaid,
-                "invoice.payment_action_required" => Self::InvoicePaymentActionRequired,
-                "invoice.payment_attempt_required" => Self::InvoicePaymentAttemptRequired,
-                "invoice.payment_failed" => Self::InvoicePaymentFailed,
-                "invoice.payment_succeeded" => Self::InvoicePaymentSucceeded,
-                "invoice.sent" => Self::InvoiceSent,
-                "invoice.upcoming" => Self::InvoiceUpcoming,
-                "invoice.updated" => Self::InvoiceUpdated,
-                "invoice.voided" => Self::InvoiceVoided,
-                "invoice.will_be_due" => Self::InvoiceWillBeDue,
-                "invoice_payment.paid" => Self::InvoicePaymentPaid,
-                "invoiceitem.created" => Self::InvoiceitemCreated,
-                "invoiceitem.deleted" => Self::InvoiceitemDeleted,
-                "issuing_authorization.created" => Self::IssuingAuthorizationCreated,
-                "issuing_authorization.request" => Self::IssuingAuthorizationRequest,
-                "issuing_authorization.updated" => Self::IssuingAuthorizationUpdated,
-                "issuing_card.created" => Self::IssuingCardCreated,
-                "issuing_card.updated" => Self::IssuingCardUpdated,
-                "issuing_cardholder.created" => Self::IssuingCardholderCreated,
-                "issuing_cardholder.updated" => Self::IssuingCardholderUpdated,
-                "issuing_dispute.closed" => Self::IssuingDisputeClosed,
-                "issuing_dispute.created" => Self::IssuingDisputeCreated,
-                "issuing_dispute.funds_reinstated" => Self::IssuingDisputeFundsReinstated,
-                "issuing_dispute.funds_rescinded" => Self::IssuingDisputeFundsRescinded,
-                "issuing_dispute.submitted" => Self::IssuingDisputeSubmitted,
-                "issuing_dispute.updated" => Self::IssuingDisputeUpdated,
-                "issuing_personalization_design.activated" => {
-                    Self::IssuingPersonalizationDesignActivated
-                }
-                "issuing_personalization_design.deactivated" => {
-                    Self::IssuingPersonalizationDesignDeactivated
-                }
-                "issuing_personalization_design.rejected" => {
-                    Self::IssuingPersonalizationDesignRejected
-                }
-                "issuing_personalization_design.updated" => {
-                    Self::IssuingPersonalizationDesignUpdated
-                }
-                "issuing_token.created" => Self::IssuingTokenCreated,
-                "issuing_token.updated" => Self::IssuingTokenUpdated,
-                "issuing_transaction.created" => Self::IssuingTransactionCreated,
-                "issuing_transaction.purchase_details_receipt_updated" => {
-                    Self::IssuingTransactionPurchaseDetailsReceiptUpdated
-                }
-                "issuing_transaction.updated" => Self::IssuingTransactionUpdated,
-                "mandate.updated" => Self::MandateUpdated,
-                "payment_intent.amount_capturable_updated" => {
-                    Self::PaymentIntentAmountCapturableUpdated
-                }
-                "payment_intent.canceled" => Self::PaymentIntentCanceled,
-                "payment_intent.created" => Self::PaymentIntentCreated,
-                "payment_intent.partially_funded" => Self::PaymentIntentPartiallyFunded,
-                "payment_intent.payment_failed" => Self::PaymentIntentPaymentFailed,
-                "payment_intent.processing" => Self::PaymentIntentProcessing,
-                "payment_intent.requires_action" => Self::PaymentIntentRequiresAction,
-                "payment_intent.succeeded" => Self::PaymentIntentSucceeded,
-                "payment_link.created" => Self::PaymentLinkCreated,
-                "payment_link.updated" => Self::PaymentLinkUpdated,
-                "payment_method.attached" => Self::PaymentMethodAttached,
-                "payment_method.automatically_updated" => {
-                    Self::PaymentMethodAutomaticallyUpdated
-                }
-                "payment_method.detached" => Self::PaymentMethodDetached,
-                "payment_method.updated" => Self::PaymentMethodUpdated,
-                "payout.canceled" => Self::PayoutCanceled,
-                "payout.created" => Self::PayoutCreated,
-                "payout.failed" => Self::PayoutFailed,
-                "payout.paid" => Self::PayoutPaid,
-                "payout.reconciliation_completed" => Self::PayoutReconciliationCompleted,
-                "payout.updated" => Self::PayoutUpdated,
-                "person.created" => Self::PersonCreated,
-                "person.deleted" => Self::PersonDeleted,
-                "person.updated" => Self::PersonUpdated,
-                "plan.created" => Self::PlanCreated,
-                "plan.deleted" => Self::PlanDeleted,
-                "plan.updated" => Self::PlanUpdated,
-                "price.created" => Self::PriceCreated,
-                "price.deleted" => Self::PriceDeleted,
-                "price.updated" => Self::PriceUpdated,
-                "product.created" => Self::ProductCreated,
-                "product.deleted" => Self::ProductDeleted,
-                "product.updated" => Self::ProductUpdated,
-                "promotion_code.created" => Self::PromotionCodeCreated,
-                "promotion_code.updated" => Self::PromotionCodeUpdated,
-                "quote.accepted" => Self::QuoteAccepted,
-                "quote.canceled" => Self::QuoteCanceled,
-                "quote.created" => Self::QuoteCreated,
-                "quote.finalized" => Self::QuoteFinalized,
-                "radar.early_fraud_warning.created" => {
-                    Self::RadarEarlyFraudWarningCreated
-                }
-                "radar.early_fraud_warning.updated" => {
-                    Self::RadarEarlyFraudWarningUpdated
-                }
-                "refund.created" => Self::RefundCreated,
-                "refund.failed" => Self::RefundFailed,
-                "refund.updated" => Self::RefundUpdated,
-                "reporting.report_run.failed" => Self::ReportingReportRunFailed,
-                "reporting.report_run.succeeded" => Self::ReportingReportRunSucceeded,
-                "reporting.report_type.updated" => Self::ReportingReportTypeUpdated,
-                "reserve.hold.created" => Self::ReserveHoldCreated,
-                "reserve.hold.updated" => Self::ReserveHoldUpdated,
-                "reserve.plan.created" => Self::ReservePlanCreated,
-                "reserve.plan.disabled" => Self::ReservePlanDisabled,
-                "reserve.plan.expired" => Self::ReservePlanExpired,
-                "reserve.plan.updated" => Self::ReservePlanUpdated,
-                "reserve.release.created" => Self::ReserveReleaseCreated,
-                "review.closed" => Self::ReviewClosed,
-                "review.opened" => Self::ReviewOpened,
-                "setup_intent.canceled" => Self::SetupIntentCanceled,
-                "setup_intent.created" => Self::SetupIntentCreated,
-                "setup_intent.requires_action" => Self::SetupIntentRequiresAction,
-                "setup_intent.setup_failed" => Self::SetupIntentSetupFailed,
-                "setup_intent.succeeded" => Self::SetupIntentSucceeded,
-                "sigma.scheduled_query_run.created" => {
-                    Self::SigmaScheduledQueryRunCreated
-                }
-                "source.canceled" => Self::SourceCanceled,
-                "source.chargeable" => Self::SourceChargeable,
-                "source.failed" => Self::SourceFailed,
-                "source.mandate_notification" => Self::SourceMandateNotification,
-                "source.refund_attributes_required" => {
-                    Self::SourceRefundAttributesRequired
-                }
-                "source.transaction.created" => Self::SourceTransactionCreated,
-                "source.transaction.updated" => Self::SourceTransactionUpdated,
-                "subscription_schedule.aborted" => Self::SubscriptionScheduleAborted,
-                "subscription_schedule.canceled" => Self::SubscriptionScheduleCanceled,
-                "subscription_schedule.completed" => Self::SubscriptionScheduleCompleted,
-                "subscription_schedule.created" => Self::SubscriptionScheduleCreated,
-                "subscription_schedule.expiring" => Self::SubscriptionScheduleExpiring,
-                "subscription_schedule.released" => Self::SubscriptionScheduleReleased,
-                "subscription_schedule.updated" => Self::SubscriptionScheduleUpdated,
-                "tax.settings.updated" => Self::TaxSettingsUpdated,
-                "tax_rate.created" => Self::TaxRateCreated,
-                "tax_rate.updated" => Self::TaxRateUpdated,
-                "terminal.reader.action_failed" => Self::TerminalReaderActionFailed,
-                "terminal.reader.action_succeeded" => Self::TerminalReaderActionSucceeded,
-                "terminal.reader.action_updated" => Self::TerminalReaderActionUpdated,
-                "test_helpers.test_clock.advancing" => {
-                    Self::TestHelpersTestClockAdvancing
-                }
-                "test_helpers.test_clock.created" => Self::TestHelpersTestClockCreated,
-                "test_helpers.test_clock.deleted" => Self::TestHelpersTestClockDeleted,
-                "test_helpers.test_clock.internal_failure" => {
-                    Self::TestHelpersTestClockInternalFailure
-                }
-                "test_helpers.test_clock.ready" => Self::TestHelpersTestClockReady,
-                "topup.canceled" => Self::TopupCanceled,
-                "topup.created" => Self::TopupCreated,
-                "topup.failed" => Self::TopupFailed,
-                "topup.reversed" => Self::TopupReversed,
-                "topup.succeeded" => Self::TopupSucceeded,
-                "transfer.created" => Self::TransferCreated,
-                "transfer.reversed" => Self::TransferReversed,
-                "transfer.updated" => Self::TransferUpdated,
-                "treasury.credit_reversal.created" => Self::TreasuryCreditReversalCreated,
-                "treasury.credit_reversal.posted" => Self::TreasuryCreditReversalPosted,
-                "treasury.debit_reversal.completed" => {
-                    Self::TreasuryDebitReversalCompleted
-                }
-                "treasury.debit_reversal.created" => Self::TreasuryDebitReversalCreated,
-                "treasury.debit_reversal.initial_credit_granted" => {
-                    Self::TreasuryDebitReversalInitialCreditGranted
-                }
-                "treasury.financial_account.closed" => {
-                    Self::TreasuryFinancialAccountClosed
-                }
-                "treasury.financial_account.created" => {
-                    Self::TreasuryFinancialAccountCreated
-                }
-                "treasury.financial_account.features_status_updated" => {
-                    Self::TreasuryFinancialAccountFeaturesStatusUpdated
-                }
-                "treasury.inbound_transfer.canceled" => {
-                    Self::TreasuryInboundTransferCanceled
-                }
-                "treasury.inbound_transfer.created" => {
-                    Self::TreasuryInboundTransferCreated
-                }
-                "treasury.inbound_transfer.failed" => Self::TreasuryInboundTransferFailed,
-                "treasury.inbound_transfer.succeeded" => {
-                    Self::TreasuryInboundTransferSucceeded
-                }
-                "treasury.outbound_payment.canceled" => {
-                    Self::TreasuryOutboundPaymentCanceled
-                }
-                "treasury.outbound_payment.created" => {
-                    Self::TreasuryOutboundPaymentCreated
-                }
-                "treasury.outbound_payment.expected_arrival_date_updated" => {
-                    Self::TreasuryOutboundPaymentExpectedArrivalDateUpdated
-                }
-                "treasury.outbound_payment.failed" => Self::TreasuryOutboundPaymentFailed,
-                "treasury.outbound_payment.posted" => Self::TreasuryOutboundPaymentPosted,
-                "treasury.outbound_payment.returned" => {
-                    Self::TreasuryOutboundPaymentReturned
-                }
-                "treasury.outbound_payment.tracking_details_updated" => {
-                    Self::TreasuryOutboundPaymentTrackingDetailsUpdated
-                }
-                "treasury.outbound_transfer.canceled" => {
-                    Self::TreasuryOutboundTransferCanceled
-                }
-                "treasury.outbound_transfer.created" => {
-                    Self::TreasuryOutboundTransferCreated
-                }
-                "treasury.outbound_transfer.expected_arrival_date_updated" => {
-                    Self::TreasuryOutboundTransferExpectedArrivalDateUpdated
-                }
-                "treasury.outbound_transfer.failed" => {
-                    Self::TreasuryOutboundTransferFailed
-                }
-                "treasury.outbound_transfer.posted" => {
-                    Self::TreasuryOutboundTransferPosted
-                }
-                "treasury.outbound_transfer.returned" => {
-                    Self::TreasuryOutboundTransferReturned
-                }
-                "treasury.outbound_transfer.tracking_details_updated" => {
-                    Self::TreasuryOutboundTransferTrackingDetailsUpdated
-                }
-                "treasury.received_credit.created" => Self::TreasuryReceivedCreditCreated,
-                "treasury.received_credit.failed" => Self::TreasuryReceivedCreditFailed,
-                "treasury.received_credit.succeeded" => {
-                    Self::TreasuryReceivedCreditSucceeded
-                }
-                "treasury.received_debit.created" => Self::TreasuryReceivedDebitCreated,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "*" => Self::All,
+            "account.application.authorized" => Self::AccountApplicationAuthorized,
+            "account.application.deauthorized" => Self::AccountApplicationDeauthorized,
+            "account.external_account.created" => Self::AccountExternalAccountCreated,
+            "account.external_account.deleted" => Self::AccountExternalAccountDeleted,
+            "account.external_account.updated" => Self::AccountExternalAccountUpdated,
+            "account.updated" => Self::AccountUpdated,
+            "application_fee.created" => Self::ApplicationFeeCreated,
+            "application_fee.refund.updated" => Self::ApplicationFeeRefundUpdated,
+            "application_fee.refunded" => Self::ApplicationFeeRefunded,
+            "apps.install.created" => Self::AppsInstallCreated,
+            "apps.install.deleted" => Self::AppsInstallDeleted,
+            "apps.install.updated" => Self::AppsInstallUpdated,
+            "balance.available" => Self::BalanceAvailable,
+            "balance_settings.updated" => Self::BalanceSettingsUpdated,
+            "billing.alert.triggered" => Self::BillingAlertTriggered,
+            "billing.credit_balance_transaction.created" => {
+                Self::BillingCreditBalanceTransactionCreated
+            }
+            "billing.credit_grant.created" => Self::BillingCreditGrantCreated,
+            "billing.credit_grant.updated" => Self::BillingCreditGrantUpdated,
+            "billing.meter.created" => Self::BillingMeterCreated,
+            "billing.meter.deactivated" => Self::BillingMeterDeactivated,
+            "billing.meter.reactivated" => Self::BillingMeterReactivated,
+            "billing.meter.updated" => Self::BillingMeterUpdated,
+            "billing_portal.configuration.created" => {
+                Self::BillingPortalConfigurationCreated
+            }
+            "billing_portal.configuration.updated" => {
+                Self::BillingPortalConfigurationUpdated
+            }
+            "billing_portal.session.created" => Self::BillingPortalSessionCreated,
+            "capability.updated" => Self::CapabilityUpdated,
+            "cash_balance.funds_available" => Self::CashBalanceFundsAvailable,
+            "charge.captured" => Self::ChargeCaptured,
+            "charge.dispute.closed" => Self::ChargeDisputeClosed,
+            "charge.dispute.created" => Self::ChargeDisputeCreated,
+            "charge.dispute.funds_reinstated" => Self::ChargeDisputeFundsReinstated,
+            "charge.dispute.funds_withdrawn" => Self::ChargeDisputeFundsWithdrawn,
+            "charge.dispute.updated" => Self::ChargeDisputeUpdated,
+            "charge.expired" => Self::ChargeExpired,
+            "charge.failed" => Self::ChargeFailed,
+            "charge.pending" => Self::ChargePending,
+            "charge.refund.updated" => Self::ChargeRefundUpdated,
+            "charge.refunded" => Self::ChargeRefunded,
+            "charge.succeeded" => Self::ChargeSucceeded,
+            "charge.updated" => Self::ChargeUpdated,
+            "checkout.session.async_payment_failed" => {
+                Self::CheckoutSessionAsyncPaymentFailed
+            }
+            "checkout.session.async_payment_succeeded" => {
+                Self::CheckoutSessionAsyncPaymentSucceeded
+            }
+            "checkout.session.completed" => Self::CheckoutSessionCompleted,
+            "checkout.session.expired" => Self::CheckoutSessionExpired,
+            "climate.order.canceled" => Self::ClimateOrderCanceled,
+            "climate.order.created" => Self::ClimateOrderCreated,
+            "climate.order.delayed" => Self::ClimateOrderDelayed,
+            "climate.order.delivered" => Self::ClimateOrderDelivered,
+            "climate.order.product_substituted" => Self::ClimateOrderProductSubstituted,
+            "climate.product.created" => Self::ClimateProductCreated,
+            "climate.product.pricing_updated" => Self::ClimateProductPricingUpdated,
+            "coupon.created" => Self::CouponCreated,
+            "coupon.deleted" => Self::CouponDeleted,
+            "coupon.updated" => Self::CouponUpdated,
+            "credit_note.created" => Self::CreditNoteCreated,
+            "credit_note.updated" => Self::CreditNoteUpdated,
+            "credit_note.voided" => Self::CreditNoteVoided,
+            "customer.created" => Self::CustomerCreated,
+            "customer.deleted" => Self::CustomerDeleted,
+            "customer.discount.created" => Self::CustomerDiscountCreated,
+            "customer.discount.deleted" => Self::CustomerDiscountDeleted,
+            "customer.discount.updated" => Self::CustomerDiscountUpdated,
+            "customer.source.created" => Self::CustomerSourceCreated,
+            "customer.source.deleted" => Self::CustomerSourceDeleted,
+            "customer.source.expiring" => Self::CustomerSourceExpiring,
+            "customer.source.updated" => Self::CustomerSourceUpdated,
+            "customer.subscription.created" => Self::CustomerSubscriptionCreated,
+            "customer.subscription.deleted" => Self::CustomerSubscriptionDeleted,
+            "customer.subscription.paused" => Self::CustomerSubscriptionPaused,
+            "customer.subscription.pending_update_applied" => {
+                Self::CustomerSubscriptionPendingUpdateApplied
+            }
+            "customer.subscription.pending_update_expired" => {
+                Self::CustomerSubscriptionPendingUpdateExpired
+            }
+            "customer.subscription.resumed" => Self::CustomerSubscriptionResumed,
+            "customer.subscription.trial_will_end" => {
+                Self::CustomerSubscriptionTrialWillEnd
+            }
+            "customer.subscription.updated" => Self::CustomerSubscriptionUpdated,
+            "customer.tax_id.created" => Self::CustomerTaxIdCreated,
+            "customer.tax_id.deleted" => Self::CustomerTaxIdDeleted,
+            "customer.tax_id.updated" => Self::CustomerTaxIdUpdated,
+            "customer.updated" => Self::CustomerUpdated,
+            "customer_cash_balance_transaction.created" => {
+                Self::CustomerCashBalanceTransactionCreated
+            }
+            "entitlements.active_entitlement_summary.updated" => {
+                Self::EntitlementsActiveEntitlementSummaryUpdated
+            }
+            "file.created" => Self::FileCreated,
+            "financial_connections.account.account_numbers_updated" => {
+                Self::FinancialConnectionsAccountAccountNumbersUpdated
+            }
+            "financial_connections.account.created" => {
+                Self::FinancialConnectionsAccountCreated
+            }
+            "financial_connections.account.deactivated" => {
+                Self::FinancialConnectionsAccountDeactivated
+            }
+            "financial_connections.account.disconnected" => {
+                Self::FinancialConnectionsAccountDisconnected
+            }
+            "financial_connections.account.expected_deactivation_date_updated" => {
+                Self::FinancialConnectionsAccountExpectedDeactivationDateUpdated
+            }
+            "financial_connections.account.reactivated" => {
+                Self::FinancialConnectionsAccountReactivated
+            }
+            "financial_connections.account.refreshed_balance" => {
+                Self::FinancialConnectionsAccountRefreshedBalance
+            }
+            "financial_connections.account.refreshed_ownership" => {
+                Self::FinancialConnectionsAccountRefreshedOwnership
+            }
+            "financial_connections.account.refreshed_transactions" => {
+                Self::FinancialConnectionsAccountRefreshedTransactions
+            }
+            "financial_connections.account.supported_payment_method_types_updated" => {
+                Self::FinancialConnectionsAccountSupportedPaymentMethodTypesUpdated
+            }
+            "financial_connections.account.upcoming_account_number_expiry" => {
+                Self::FinancialConnectionsAccountUpcomingAccountNumberExpiry
+            }
+            "financial_connections.account.upcoming_deactivation" => {
+                Self::FinancialConnectionsAccountUpcomingDeactivation
+            }
+            "financial_connections.authorization.expected_deactivation_date_updated" => {
+                Self::FinancialConnectionsAuthorizationExpectedDeactivationDateUpdated
+            }
+            "financial_connections.authorization.upcoming_deactivation" => {
+                Self::FinancialConnectionsAuthorizationUpcomingDeactivation
+            }
+            "identity.verification_session.canceled" => {
+                Self::IdentityVerificationSessionCanceled
+            }
+            "identity.verification_session.created" => {
+                Self::IdentityVerificationSessionCreated
+            }
+            "identity.verification_session.processing" => {
+                Self::IdentityVerificationSessionProcessing
+            }
+            "identity.verification_session.redacted" => {
+                Self::IdentityVerificationSessionRedacted
+            }
+            "identity.verification_session.requires_input" => {
+                Self::IdentityVerificationSessionRequiresInput
+            }
+            "identity.verification_session.verified" => {
+                Self::IdentityVerificationSessionVerified
+            }
+            "invoice.created" => Self::InvoiceCreated,
+            "invoice.deleted" => Self::InvoiceDeleted,
+            "invoice.finalization_failed" => Self::InvoiceFinalizationFailed,
+            "invoice.finalized" => Self::InvoiceFinalized,
+            "invoice.marked_uncollectible" => Self::InvoiceMarkedUncollectible,
+            "invoice.overdue" => Self::InvoiceOverdue,
+            "invoice.overpaid" => Self::InvoiceOverpaid,
+            "invoice.paid" => Self::InvoicePaid,
+            "invoice.payment_action_required" => Self::InvoicePaymentActionRequired,
+            "invoice.payment_attempt_required" => Self::InvoicePaymentAttemptRequired,
+            "invoice.payment_failed" => Self::InvoicePaymentFailed,
+            "invoice.payment_succeeded" => Self::InvoicePaymentSucceeded,
+            "invoice.sent" => Self::InvoiceSent,
+            "invoice.upcoming" => Self::InvoiceUpcoming,
+            "invoice.updated" => Self::InvoiceUpdated,
+            "invoice.voided" => Self::InvoiceVoided,
+            "invoice.will_be_due" => Self::InvoiceWillBeDue,
+            "invoice_payment.paid" => Self::InvoicePaymentPaid,
+            "invoiceitem.created" => Self::InvoiceitemCreated,
+            "invoiceitem.deleted" => Self::InvoiceitemDeleted,
+            "issuing_authorization.created" => Self::IssuingAuthorizationCreated,
+            "issuing_authorization.request" => Self::IssuingAuthorizationRequest,
+            "issuing_authorization.updated" => Self::IssuingAuthorizationUpdated,
+            "issuing_card.created" => Self::IssuingCardCreated,
+            "issuing_card.updated" => Self::IssuingCardUpdated,
+            "issuing_cardholder.created" => Self::IssuingCardholderCreated,
+            "issuing_cardholder.updated" => Self::IssuingCardholderUpdated,
+            "issuing_dispute.closed" => Self::IssuingDisputeClosed,
+            "issuing_dispute.created" => Self::IssuingDisputeCreated,
+            "issuing_dispute.funds_reinstated" => Self::IssuingDisputeFundsReinstated,
+            "issuing_dispute.funds_rescinded" => Self::IssuingDisputeFundsRescinded,
+            "issuing_dispute.submitted" => Self::IssuingDisputeSubmitted,
+            "issuing_dispute.updated" => Self::IssuingDisputeUpdated,
+            "issuing_personalization_design.activated" => {
+                Self::IssuingPersonalizationDesignActivated
+            }
+            "issuing_personalization_design.deactivated" => {
+                Self::IssuingPersonalizationDesignDeactivated
+            }
+            "issuing_personalization_design.rejected" => {
+                Self::IssuingPersonalizationDesignRejected
+            }
+            "issuing_personalization_design.updated" => {
+                Self::IssuingPersonalizationDesignUpdated
+            }
+            "issuing_token.created" => Self::IssuingTokenCreated,
+            "issuing_token.updated" => Self::IssuingTokenUpdated,
+            "issuing_transaction.created" => Self::IssuingTransactionCreated,
+            "issuing_transaction.purchase_details_receipt_updated" => {
+                Self::IssuingTransactionPurchaseDetailsReceiptUpdated
+            }
+            "issuing_transaction.updated" => Self::IssuingTransactionUpdated,
+            "mandate.updated" => Self::MandateUpdated,
+            "payment_intent.amount_capturable_updated" => {
+                Self::PaymentIntentAmountCapturableUpdated
+            }
+            "payment_intent.canceled" => Self::PaymentIntentCanceled,
+            "payment_intent.created" => Self::PaymentIntentCreated,
+            "payment_intent.partially_funded" => Self::PaymentIntentPartiallyFunded,
+            "payment_intent.payment_failed" => Self::PaymentIntentPaymentFailed,
+            "payment_intent.processing" => Self::PaymentIntentProcessing,
+            "payment_intent.requires_action" => Self::PaymentIntentRequiresAction,
+            "payment_intent.succeeded" => Self::PaymentIntentSucceeded,
+            "payment_link.created" => Self::PaymentLinkCreated,
+            "payment_link.updated" => Self::PaymentLinkUpdated,
+            "payment_method.attached" => Self::PaymentMethodAttached,
+            "payment_method.automatically_updated" => {
+                Self::PaymentMethodAutomaticallyUpdated
+            }
+            "payment_method.detached" => Self::PaymentMethodDetached,
+            "payment_method.updated" => Self::PaymentMethodUpdated,
+            "payout.canceled" => Self::PayoutCanceled,
+            "payout.created" => Self::PayoutCreated,
+            "payout.failed" => Self::PayoutFailed,
+            "payout.paid" => Self::PayoutPaid,
+            "payout.reconciliation_completed" => Self::PayoutReconciliationCompleted,
+            "payout.updated" => Self::PayoutUpdated,
+            "person.created" => Self::PersonCreated,
+            "person.deleted" => Self::PersonDeleted,
+            "person.updated" => Self::PersonUpdated,
+            "plan.created" => Self::PlanCreated,
+            "plan.deleted" => Self::PlanDeleted,
+            "plan.updated" => Self::PlanUpdated,
+            "price.created" => Self::PriceCreated,
+            "price.deleted" => Self::PriceDeleted,
+            "price.updated" => Self::PriceUpdated,
+            "product.created" => Self::ProductCreated,
+            "product.deleted" => Self::ProductDeleted,
+            "product.updated" => Self::ProductUpdated,
+            "promotion_code.created" => Self::PromotionCodeCreated,
+            "promotion_code.updated" => Self::PromotionCodeUpdated,
+            "quote.accepted" => Self::QuoteAccepted,
+            "quote.canceled" => Self::QuoteCanceled,
+            "quote.created" => Self::QuoteCreated,
+            "quote.finalized" => Self::QuoteFinalized,
+            "radar.early_fraud_warning.created" => Self::RadarEarlyFraudWarningCreated,
+            "radar.early_fraud_warning.updated" => Self::RadarEarlyFraudWarningUpdated,
+            "refund.created" => Self::RefundCreated,
+            "refund.failed" => Self::RefundFailed,
+            "refund.updated" => Self::RefundUpdated,
+            "reporting.report_run.failed" => Self::ReportingReportRunFailed,
+            "reporting.report_run.succeeded" => Self::ReportingReportRunSucceeded,
+            "reporting.report_type.updated" => Self::ReportingReportTypeUpdated,
+            "reserve.hold.created" => Self::ReserveHoldCreated,
+            "reserve.hold.updated" => Self::ReserveHoldUpdated,
+            "reserve.plan.created" => Self::ReservePlanCreated,
+            "reserve.plan.disabled" => Self::ReservePlanDisabled,
+            "reserve.plan.expired" => Self::ReservePlanExpired,
+            "reserve.plan.updated" => Self::ReservePlanUpdated,
+            "reserve.release.created" => Self::ReserveReleaseCreated,
+            "review.closed" => Self::ReviewClosed,
+            "review.opened" => Self::ReviewOpened,
+            "setup_intent.canceled" => Self::SetupIntentCanceled,
+            "setup_intent.created" => Self::SetupIntentCreated,
+            "setup_intent.requires_action" => Self::SetupIntentRequiresAction,
+            "setup_intent.setup_failed" => Self::SetupIntentSetupFailed,
+            "setup_intent.succeeded" => Self::SetupIntentSucceeded,
+            "sigma.scheduled_query_run.created" => Self::SigmaScheduledQueryRunCreated,
+            "source.canceled" => Self::SourceCanceled,
+            "source.chargeable" => Self::SourceChargeable,
+            "source.failed" => Self::SourceFailed,
+            "source.mandate_notification" => Self::SourceMandateNotification,
+            "source.refund_attributes_required" => Self::SourceRefundAttributesRequired,
+            "source.transaction.created" => Self::SourceTransactionCreated,
+            "source.transaction.updated" => Self::SourceTransactionUpdated,
+            "subscription_schedule.aborted" => Self::SubscriptionScheduleAborted,
+            "subscription_schedule.canceled" => Self::SubscriptionScheduleCanceled,
+            "subscription_schedule.completed" => Self::SubscriptionScheduleCompleted,
+            "subscription_schedule.created" => Self::SubscriptionScheduleCreated,
+            "subscription_schedule.expiring" => Self::SubscriptionScheduleExpiring,
+            "subscription_schedule.released" => Self::SubscriptionScheduleReleased,
+            "subscription_schedule.updated" => Self::SubscriptionScheduleUpdated,
+            "tax.settings.updated" => Self::TaxSettingsUpdated,
+            "tax_rate.created" => Self::TaxRateCreated,
+            "tax_rate.updated" => Self::TaxRateUpdated,
+            "terminal.reader.action_failed" => Self::TerminalReaderActionFailed,
+            "terminal.reader.action_succeeded" => Self::TerminalReaderActionSucceeded,
+            "terminal.reader.action_updated" => Self::TerminalReaderActionUpdated,
+            "test_helpers.test_clock.advancing" => Self::TestHelpersTestClockAdvancing,
+            "test_helpers.test_clock.created" => Self::TestHelpersTestClockCreated,
+            "test_helpers.test_clock.deleted" => Self::TestHelpersTestClockDeleted,
+            "test_helpers.test_clock.internal_failure" => {
+                Self::TestHelpersTestClockInternalFailure
+            }
+            "test_helpers.test_clock.ready" => Self::TestHelpersTestClockReady,
+            "topup.canceled" => Self::TopupCanceled,
+            "topup.created" => Self::TopupCreated,
+            "topup.failed" => Self::TopupFailed,
+            "topup.reversed" => Self::TopupReversed,
+            "topup.succeeded" => Self::TopupSucceeded,
+            "transfer.created" => Self::TransferCreated,
+            "transfer.reversed" => Self::TransferReversed,
+            "transfer.updated" => Self::TransferUpdated,
+            "treasury.credit_reversal.created" => Self::TreasuryCreditReversalCreated,
+            "treasury.credit_reversal.posted" => Self::TreasuryCreditReversalPosted,
+            "treasury.debit_reversal.completed" => Self::TreasuryDebitReversalCompleted,
+            "treasury.debit_reversal.created" => Self::TreasuryDebitReversalCreated,
+            "treasury.debit_reversal.initial_credit_granted" => {
+                Self::TreasuryDebitReversalInitialCreditGranted
+            }
+            "treasury.financial_account.closed" => Self::TreasuryFinancialAccountClosed,
+            "treasury.financial_account.created" => Self::TreasuryFinancialAccountCreated,
+            "treasury.financial_account.features_status_updated" => {
+                Self::TreasuryFinancialAccountFeaturesStatusUpdated
+            }
+            "treasury.inbound_transfer.canceled" => Self::TreasuryInboundTransferCanceled,
+            "treasury.inbound_transfer.created" => Self::TreasuryInboundTransferCreated,
+            "treasury.inbound_transfer.failed" => Self::TreasuryInboundTransferFailed,
+            "treasury.inbound_transfer.succeeded" => {
+                Self::TreasuryInboundTransferSucceeded
+            }
+            "treasury.outbound_payment.canceled" => Self::TreasuryOutboundPaymentCanceled,
+            "treasury.outbound_payment.created" => Self::TreasuryOutboundPaymentCreated,
+            "treasury.outbound_payment.expected_arrival_date_updated" => {
+                Self::TreasuryOutboundPaymentExpectedArrivalDateUpdated
+            }
+            "treasury.outbound_payment.failed" => Self::TreasuryOutboundPaymentFailed,
+            "treasury.outbound_payment.posted" => Self::TreasuryOutboundPaymentPosted,
+            "treasury.outbound_payment.returned" => Self::TreasuryOutboundPaymentReturned,
+            "treasury.outbound_payment.tracking_details_updated" => {
+                Self::TreasuryOutboundPaymentTrackingDetailsUpdated
+            }
+            "treasury.outbound_transfer.canceled" => {
+                Self::TreasuryOutboundTransferCanceled
+            }
+            "treasury.outbound_transfer.created" => Self::TreasuryOutboundTransferCreated,
+            "treasury.outbound_transfer.expected_arrival_date_updated" => {
+                Self::TreasuryOutboundTransferExpectedArrivalDateUpdated
+            }
+            "treasury.outbound_transfer.failed" => Self::TreasuryOutboundTransferFailed,
+            "treasury.outbound_transfer.posted" => Self::TreasuryOutboundTransferPosted,
+            "treasury.outbound_transfer.returned" => {
+                Self::TreasuryOutboundTransferReturned
+            }
+            "treasury.outbound_transfer.tracking_details_updated" => {
+                Self::TreasuryOutboundTransferTrackingDetailsUpdated
+            }
+            "treasury.received_credit.created" => Self::TreasuryReceivedCreditCreated,
+            "treasury.received_credit.failed" => Self::TreasuryReceivedCreditFailed,
+            "treasury.received_credit.succeeded" => Self::TreasuryReceivedCreditSucceeded,
+            "treasury.received_debit.created" => Self::TreasuryReceivedDebitCreated,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for EventType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(EventType);
 /// The object an event is about: typed for the resources of this crate, raw JSON for any other.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -9,56 +9,32 @@ pub struct ForwardedRequestContext {
     /// The IP address of the destination.
     pub destination_ip_address: String,
 }
-impl<'de> ::serde::Deserialize<'de> for ForwardedRequestContext {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ForwardedRequestContext;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ForwardedRequestContext object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForwardedRequestContext, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &["destination_duration", "destination_ip_address"],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ForwardedRequestContext {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(&["destination_duration", "destination_ip_address"]),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ForwardedRequestContext {
-                    destination_duration: super::required(
-                        slot_0,
-                        "destination_duration",
-                    )?,
-                    destination_ip_address: super::required(
-                        slot_1,
-                        "destination_ip_address",
-                    )?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            destination_duration: super::required(slot_0, "destination_duration")?,
+            destination_ip_address: super::required(slot_1, "destination_ip_address")?,
+        })
     }
 }
+super::impl_deserialize_object!(ForwardedRequestContext);
 /// The HTTP method used to call the destination endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -77,42 +53,15 @@ impl ForwardedRequestDetailsHttpMethod {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for ForwardedRequestDetailsHttpMethod {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "POST" => Self::Post,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "POST" => Self::Post,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for ForwardedRequestDetailsHttpMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ForwardedRequestDetailsHttpMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ForwardedRequestDetailsHttpMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(ForwardedRequestDetailsHttpMethod);
 /// Details about the request forwarded to the destination endpoint.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -124,51 +73,33 @@ pub struct ForwardedRequestDetails {
     /// The HTTP method used to call the destination endpoint.
     pub http_method: ForwardedRequestDetailsHttpMethod,
 }
-impl<'de> ::serde::Deserialize<'de> for ForwardedRequestDetails {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ForwardedRequestDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ForwardedRequestDetails object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForwardedRequestDetails, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(&["body", "headers", "http_method"]),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ForwardedRequestDetails {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["body", "headers", "http_method"]))?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ForwardedRequestDetails {
-                    body: super::required(slot_0, "body")?,
-                    headers: super::required(slot_1, "headers")?,
-                    http_method: super::required(slot_2, "http_method")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            body: super::required(slot_0, "body")?,
+            headers: super::required(slot_1, "headers")?,
+            http_method: super::required(slot_2, "http_method")?,
+        })
     }
 }
+super::impl_deserialize_object!(ForwardedRequestDetails);
 /// Header data.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -178,46 +109,29 @@ pub struct ForwardedRequestHeader {
     /// The header value.
     pub value: String,
 }
-impl<'de> ::serde::Deserialize<'de> for ForwardedRequestHeader {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ForwardedRequestHeader;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ForwardedRequestHeader object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForwardedRequestHeader, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["name", "value"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ForwardedRequestHeader {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["name", "value"]))?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ForwardedRequestHeader {
-                    name: super::required(slot_0, "name")?,
-                    value: super::required(slot_1, "value")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            name: super::required(slot_0, "name")?,
+            value: super::required(slot_1, "value")?,
+        })
     }
 }
+super::impl_deserialize_object!(ForwardedRequestHeader);
 /// Details about the response from the destination endpoint.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -229,49 +143,33 @@ pub struct ForwardedResponseDetails {
     /// The HTTP status code that the destination endpoint returned.
     pub status: i64,
 }
-impl<'de> ::serde::Deserialize<'de> for ForwardedResponseDetails {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ForwardedResponseDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ForwardedResponseDetails object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForwardedResponseDetails, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["body", "headers", "status"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ForwardedResponseDetails {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["body", "headers", "status"]))?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ForwardedResponseDetails {
-                    body: super::required(slot_0, "body")?,
-                    headers: super::required(slot_1, "headers")?,
-                    status: super::required(slot_2, "status")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            body: super::required(slot_0, "body")?,
+            headers: super::required(slot_1, "headers")?,
+            status: super::required(slot_2, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(ForwardedResponseDetails);
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -290,42 +188,15 @@ impl RequestObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for RequestObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "forwarding.request" => Self::ForwardingRequest,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "forwarding.request" => Self::ForwardingRequest,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for RequestObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RequestObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RequestObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(RequestObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestReplacements {
@@ -355,46 +226,19 @@ impl RequestReplacements {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for RequestReplacements {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "card_cvc" => Self::CardCvc,
-                "card_expiry" => Self::CardExpiry,
-                "card_number" => Self::CardNumber,
-                "cardholder_name" => Self::CardholderName,
-                "request_signature" => Self::RequestSignature,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "card_cvc" => Self::CardCvc,
+            "card_expiry" => Self::CardExpiry,
+            "card_number" => Self::CardNumber,
+            "cardholder_name" => Self::CardholderName,
+            "request_signature" => Self::RequestSignature,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for RequestReplacements {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RequestReplacements {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RequestReplacements {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(RequestReplacements);
 /// The ID of a [`Request`].
 #[derive(
     Clone,
@@ -409,33 +253,7 @@ impl<'de> ::serde::Deserialize<'de> for RequestReplacements {
 )]
 #[serde(transparent)]
 pub struct RequestId(String);
-impl RequestId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for RequestId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for RequestId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for RequestId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(RequestId);
 /// Instructs Stripe to make a request on your behalf using the destination URL. The destination URL
 /// is activated by Stripe at the time of onboarding. Stripe verifies requests with your credentials
 /// provided during onboarding, and injects card details from the payment_method into the request.
@@ -478,89 +296,73 @@ pub struct Request {
     /// The destination URL for the forwarded request. Must be supported by the config.
     pub url: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for Request {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Request;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Request object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Request, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "created",
-                                "id",
-                                "livemode",
-                                "metadata",
-                                "object",
-                                "payment_method",
-                                "replacements",
-                                "request_context",
-                                "request_details",
-                                "response_details",
-                                "url",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl Request {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "created",
+                        "id",
+                        "livemode",
+                        "metadata",
+                        "object",
+                        "payment_method",
+                        "replacements",
+                        "request_context",
+                        "request_details",
+                        "response_details",
+                        "url",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = Some(map.next_value()?),
+                6 => slot_6 = Some(map.next_value()?),
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(Request {
-                    created: super::required(slot_0, "created")?,
-                    id: super::required(slot_1, "id")?,
-                    livemode: super::required(slot_2, "livemode")?,
-                    metadata: slot_3.unwrap_or_default(),
-                    object: super::required(slot_4, "object")?,
-                    payment_method: super::required(slot_5, "payment_method")?,
-                    replacements: super::required(slot_6, "replacements")?,
-                    request_context: slot_7.unwrap_or_default(),
-                    request_details: slot_8.unwrap_or_default(),
-                    response_details: slot_9.unwrap_or_default(),
-                    url: slot_10.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            created: super::required(slot_0, "created")?,
+            id: super::required(slot_1, "id")?,
+            livemode: super::required(slot_2, "livemode")?,
+            metadata: slot_3,
+            object: super::required(slot_4, "object")?,
+            payment_method: super::required(slot_5, "payment_method")?,
+            replacements: super::required(slot_6, "replacements")?,
+            request_context: slot_7,
+            request_details: slot_8,
+            response_details: slot_9,
+            url: slot_10,
+        })
     }
 }
+super::impl_deserialize_object!(Request);
 impl super::Object for Request {
     type Id = RequestId;
 }

@@ -16,69 +16,46 @@ pub struct Address {
     /// State, county, province, or region ([ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2)).
     pub state: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for Address {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Address;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Address object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Address, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "city",
-                                "country",
-                                "line1",
-                                "line2",
-                                "postal_code",
-                                "state",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl Address {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &["city", "country", "line1", "line2", "postal_code", "state"],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(Address {
-                    city: slot_0.unwrap_or_default(),
-                    country: slot_1.unwrap_or_default(),
-                    line1: slot_2.unwrap_or_default(),
-                    line2: slot_3.unwrap_or_default(),
-                    postal_code: slot_4.unwrap_or_default(),
-                    state: slot_5.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            city: slot_0,
+            country: slot_1,
+            line1: slot_2,
+            line2: slot_3,
+            postal_code: slot_4,
+            state: slot_5,
+        })
     }
 }
+super::impl_deserialize_object!(Address);
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -90,49 +67,33 @@ pub struct GelatoDataDocumentReportDateOfBirth {
     /// The four-digit year.
     pub year: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDataDocumentReportDateOfBirth {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDataDocumentReportDateOfBirth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDataDocumentReportDateOfBirth object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDataDocumentReportDateOfBirth, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDataDocumentReportDateOfBirth {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDataDocumentReportDateOfBirth {
-                    day: slot_0.unwrap_or_default(),
-                    month: slot_1.unwrap_or_default(),
-                    year: slot_2.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            day: slot_0,
+            month: slot_1,
+            year: slot_2,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDataDocumentReportDateOfBirth);
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -144,49 +105,33 @@ pub struct GelatoDataDocumentReportExpirationDate {
     /// The four-digit year.
     pub year: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDataDocumentReportExpirationDate {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDataDocumentReportExpirationDate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDataDocumentReportExpirationDate object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDataDocumentReportExpirationDate, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDataDocumentReportExpirationDate {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDataDocumentReportExpirationDate {
-                    day: slot_0.unwrap_or_default(),
-                    month: slot_1.unwrap_or_default(),
-                    year: slot_2.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            day: slot_0,
+            month: slot_1,
+            year: slot_2,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDataDocumentReportExpirationDate);
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -198,49 +143,33 @@ pub struct GelatoDataDocumentReportIssuedDate {
     /// The four-digit year.
     pub year: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDataDocumentReportIssuedDate {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDataDocumentReportIssuedDate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDataDocumentReportIssuedDate object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDataDocumentReportIssuedDate, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDataDocumentReportIssuedDate {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDataDocumentReportIssuedDate {
-                    day: slot_0.unwrap_or_default(),
-                    month: slot_1.unwrap_or_default(),
-                    year: slot_2.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            day: slot_0,
+            month: slot_1,
+            year: slot_2,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDataDocumentReportIssuedDate);
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -252,49 +181,33 @@ pub struct GelatoDataIdNumberReportDate {
     /// The four-digit year.
     pub year: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDataIdNumberReportDate {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDataIdNumberReportDate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDataIdNumberReportDate object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDataIdNumberReportDate, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDataIdNumberReportDate {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDataIdNumberReportDate {
-                    day: slot_0.unwrap_or_default(),
-                    month: slot_1.unwrap_or_default(),
-                    year: slot_2.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            day: slot_0,
+            month: slot_1,
+            year: slot_2,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDataIdNumberReportDate);
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -306,49 +219,33 @@ pub struct GelatoDataVerifiedOutputsDate {
     /// The four-digit year.
     pub year: Option<i64>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDataVerifiedOutputsDate {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDataVerifiedOutputsDate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDataVerifiedOutputsDate object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDataVerifiedOutputsDate, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDataVerifiedOutputsDate {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDataVerifiedOutputsDate {
-                    day: slot_0.unwrap_or_default(),
-                    month: slot_1.unwrap_or_default(),
-                    year: slot_2.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            day: slot_0,
+            month: slot_1,
+            year: slot_2,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDataVerifiedOutputsDate);
 /// Sex of the person in the document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -376,45 +273,18 @@ impl GelatoDocumentReportSex {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoDocumentReportSex {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "[redacted]" => Self::Redacted,
-                "female" => Self::Female,
-                "male" => Self::Male,
-                "unknown" => Self::Unknown2,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "[redacted]" => Self::Redacted,
+            "female" => Self::Female,
+            "male" => Self::Male,
+            "unknown" => Self::Unknown2,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoDocumentReportSex {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoDocumentReportSex {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReportSex {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoDocumentReportSex);
 /// Status of this `document` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -436,43 +306,16 @@ impl GelatoDocumentReportStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoDocumentReportStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unverified" => Self::Unverified,
-                "verified" => Self::Verified,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoDocumentReportStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoDocumentReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoDocumentReportStatus);
 /// Type of the document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -497,44 +340,17 @@ impl GelatoDocumentReportType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoDocumentReportType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "driving_license" => Self::DrivingLicense,
-                "id_card" => Self::IdCard,
-                "passport" => Self::Passport,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "driving_license" => Self::DrivingLicense,
+            "id_card" => Self::IdCard,
+            "passport" => Self::Passport,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoDocumentReportType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoDocumentReportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoDocumentReportType);
 /// Result from a document check
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -571,105 +387,89 @@ pub struct GelatoDocumentReport {
     /// Sex as it appears in the document.
     pub unparsed_sex: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReport {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDocumentReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDocumentReport object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDocumentReport, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "address",
-                                "dob",
-                                "error",
-                                "expiration_date",
-                                "files",
-                                "first_name",
-                                "issued_date",
-                                "issuing_country",
-                                "last_name",
-                                "number",
-                                "sex",
-                                "status",
-                                "type",
-                                "unparsed_place_of_birth",
-                                "unparsed_sex",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        12usize => slot_12 = Some(map.next_value()?),
-                        13usize => slot_13 = Some(map.next_value()?),
-                        14usize => slot_14 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDocumentReport {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        let mut slot_13 = None;
+        let mut slot_14 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "address",
+                        "dob",
+                        "error",
+                        "expiration_date",
+                        "files",
+                        "first_name",
+                        "issued_date",
+                        "issuing_country",
+                        "last_name",
+                        "number",
+                        "sex",
+                        "status",
+                        "type",
+                        "unparsed_place_of_birth",
+                        "unparsed_sex",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                11 => slot_11 = Some(map.next_value()?),
+                12 => slot_12 = map.next_value()?,
+                13 => slot_13 = map.next_value()?,
+                14 => slot_14 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDocumentReport {
-                    address: slot_0.unwrap_or_default(),
-                    dob: slot_1.unwrap_or_default(),
-                    error: slot_2.unwrap_or_default(),
-                    expiration_date: slot_3.unwrap_or_default(),
-                    files: slot_4.unwrap_or_default(),
-                    first_name: slot_5.unwrap_or_default(),
-                    issued_date: slot_6.unwrap_or_default(),
-                    issuing_country: slot_7.unwrap_or_default(),
-                    last_name: slot_8.unwrap_or_default(),
-                    number: slot_9.unwrap_or_default(),
-                    sex: slot_10.unwrap_or_default(),
-                    status: super::required(slot_11, "status")?,
-                    type_: slot_12.unwrap_or_default(),
-                    unparsed_place_of_birth: slot_13.unwrap_or_default(),
-                    unparsed_sex: slot_14.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            address: slot_0,
+            dob: slot_1,
+            error: slot_2,
+            expiration_date: slot_3,
+            files: slot_4,
+            first_name: slot_5,
+            issued_date: slot_6,
+            issuing_country: slot_7,
+            last_name: slot_8,
+            number: slot_9,
+            sex: slot_10,
+            status: super::required(slot_11, "status")?,
+            type_: slot_12,
+            unparsed_place_of_birth: slot_13,
+            unparsed_sex: slot_14,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDocumentReport);
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -694,44 +494,17 @@ impl GelatoDocumentReportErrorCode {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoDocumentReportErrorCode {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "document_expired" => Self::DocumentExpired,
-                "document_type_not_supported" => Self::DocumentTypeNotSupported,
-                "document_unverified_other" => Self::DocumentUnverifiedOther,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "document_expired" => Self::DocumentExpired,
+            "document_type_not_supported" => Self::DocumentTypeNotSupported,
+            "document_unverified_other" => Self::DocumentUnverifiedOther,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoDocumentReportErrorCode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoDocumentReportErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReportErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoDocumentReportErrorCode);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoDocumentReportError {
@@ -740,46 +513,29 @@ pub struct GelatoDocumentReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub reason: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoDocumentReportError {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoDocumentReportError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoDocumentReportError object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoDocumentReportError, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["code", "reason"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoDocumentReportError {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoDocumentReportError {
-                    code: slot_0.unwrap_or_default(),
-                    reason: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            code: slot_0,
+            reason: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoDocumentReportError);
 /// Status of this `email` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -801,43 +557,16 @@ impl GelatoEmailReportStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoEmailReportStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unverified" => Self::Unverified,
-                "verified" => Self::Verified,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoEmailReportStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoEmailReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoEmailReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoEmailReportStatus);
 /// Result from a email check
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -849,49 +578,33 @@ pub struct GelatoEmailReport {
     /// Status of this `email` check.
     pub status: GelatoEmailReportStatus,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoEmailReport {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoEmailReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoEmailReport object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoEmailReport, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["email", "error", "status"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoEmailReport {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["email", "error", "status"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoEmailReport {
-                    email: slot_0.unwrap_or_default(),
-                    error: slot_1.unwrap_or_default(),
-                    status: super::required(slot_2, "status")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            email: slot_0,
+            error: slot_1,
+            status: super::required(slot_2, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoEmailReport);
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -913,43 +626,16 @@ impl GelatoEmailReportErrorCode {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoEmailReportErrorCode {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "email_unverified_other" => Self::EmailUnverifiedOther,
-                "email_verification_declined" => Self::EmailVerificationDeclined,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "email_unverified_other" => Self::EmailUnverifiedOther,
+            "email_verification_declined" => Self::EmailVerificationDeclined,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoEmailReportErrorCode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoEmailReportErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoEmailReportErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoEmailReportErrorCode);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoEmailReportError {
@@ -958,46 +644,29 @@ pub struct GelatoEmailReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub reason: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoEmailReportError {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoEmailReportError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoEmailReportError object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoEmailReportError, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["code", "reason"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoEmailReportError {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoEmailReportError {
-                    code: slot_0.unwrap_or_default(),
-                    reason: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            code: slot_0,
+            reason: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoEmailReportError);
 /// Type of ID number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1022,44 +691,17 @@ impl GelatoIdNumberReportIdNumberType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoIdNumberReportIdNumberType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "br_cpf" => Self::BrCpf,
-                "sg_nric" => Self::SgNric,
-                "us_ssn" => Self::UsSsn,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "br_cpf" => Self::BrCpf,
+            "sg_nric" => Self::SgNric,
+            "us_ssn" => Self::UsSsn,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoIdNumberReportIdNumberType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoIdNumberReportIdNumberType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoIdNumberReportIdNumberType);
 /// Status of this `id_number` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1081,43 +723,16 @@ impl GelatoIdNumberReportStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoIdNumberReportStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unverified" => Self::Unverified,
-                "verified" => Self::Verified,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoIdNumberReportStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoIdNumberReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoIdNumberReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoIdNumberReportStatus);
 /// Result from an id_number check
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1137,73 +752,57 @@ pub struct GelatoIdNumberReport {
     /// Status of this `id_number` check.
     pub status: GelatoIdNumberReportStatus,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoIdNumberReport {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoIdNumberReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoIdNumberReport object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoIdNumberReport, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "dob",
-                                "error",
-                                "first_name",
-                                "id_number",
-                                "id_number_type",
-                                "last_name",
-                                "status",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoIdNumberReport {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "dob",
+                        "error",
+                        "first_name",
+                        "id_number",
+                        "id_number_type",
+                        "last_name",
+                        "status",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoIdNumberReport {
-                    dob: slot_0.unwrap_or_default(),
-                    error: slot_1.unwrap_or_default(),
-                    first_name: slot_2.unwrap_or_default(),
-                    id_number: slot_3.unwrap_or_default(),
-                    id_number_type: slot_4.unwrap_or_default(),
-                    last_name: slot_5.unwrap_or_default(),
-                    status: super::required(slot_6, "status")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            dob: slot_0,
+            error: slot_1,
+            first_name: slot_2,
+            id_number: slot_3,
+            id_number_type: slot_4,
+            last_name: slot_5,
+            status: super::required(slot_6, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoIdNumberReport);
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1230,46 +829,19 @@ impl GelatoIdNumberReportErrorCode {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoIdNumberReportErrorCode {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "id_number_insufficient_document_data" => {
-                    Self::IdNumberInsufficientDocumentData
-                }
-                "id_number_mismatch" => Self::IdNumberMismatch,
-                "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "id_number_insufficient_document_data" => {
+                Self::IdNumberInsufficientDocumentData
+            }
+            "id_number_mismatch" => Self::IdNumberMismatch,
+            "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoIdNumberReportErrorCode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoIdNumberReportErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoIdNumberReportErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoIdNumberReportErrorCode);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoIdNumberReportError {
@@ -1278,46 +850,29 @@ pub struct GelatoIdNumberReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub reason: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoIdNumberReportError {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoIdNumberReportError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoIdNumberReportError object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoIdNumberReportError, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["code", "reason"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoIdNumberReportError {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoIdNumberReportError {
-                    code: slot_0.unwrap_or_default(),
-                    reason: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            code: slot_0,
+            reason: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoIdNumberReportError);
 /// Status of this `phone` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1339,43 +894,16 @@ impl GelatoPhoneReportStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoPhoneReportStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unverified" => Self::Unverified,
-                "verified" => Self::Verified,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoPhoneReportStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoPhoneReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoPhoneReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoPhoneReportStatus);
 /// Result from a phone check
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1387,49 +915,33 @@ pub struct GelatoPhoneReport {
     /// Status of this `phone` check.
     pub status: GelatoPhoneReportStatus,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoPhoneReport {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoPhoneReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoPhoneReport object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoPhoneReport, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["error", "phone", "status"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoPhoneReport {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["error", "phone", "status"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoPhoneReport {
-                    error: slot_0.unwrap_or_default(),
-                    phone: slot_1.unwrap_or_default(),
-                    status: super::required(slot_2, "status")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            error: slot_0,
+            phone: slot_1,
+            status: super::required(slot_2, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoPhoneReport);
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1451,43 +963,16 @@ impl GelatoPhoneReportErrorCode {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoPhoneReportErrorCode {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "phone_unverified_other" => Self::PhoneUnverifiedOther,
-                "phone_verification_declined" => Self::PhoneVerificationDeclined,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "phone_unverified_other" => Self::PhoneUnverifiedOther,
+            "phone_verification_declined" => Self::PhoneVerificationDeclined,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoPhoneReportErrorCode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoPhoneReportErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoPhoneReportErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoPhoneReportErrorCode);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoPhoneReportError {
@@ -1496,46 +981,29 @@ pub struct GelatoPhoneReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub reason: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoPhoneReportError {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoPhoneReportError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoPhoneReportError object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoPhoneReportError, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["code", "reason"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoPhoneReportError {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoPhoneReportError {
-                    code: slot_0.unwrap_or_default(),
-                    reason: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            code: slot_0,
+            reason: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoPhoneReportError);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoProvidedDetails {
@@ -1546,46 +1014,29 @@ pub struct GelatoProvidedDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoProvidedDetails {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoProvidedDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoProvidedDetails object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoProvidedDetails, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["email", "phone"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoProvidedDetails {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["email", "phone"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoProvidedDetails {
-                    email: slot_0.unwrap_or_default(),
-                    phone: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            email: slot_0,
+            phone: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoProvidedDetails);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoRelatedPerson {
@@ -1594,46 +1045,30 @@ pub struct GelatoRelatedPerson {
     /// Token referencing the related Person resource.
     pub person: String,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoRelatedPerson {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoRelatedPerson;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoRelatedPerson object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoRelatedPerson, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["account", "person"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoRelatedPerson {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["account", "person"]))?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoRelatedPerson {
-                    account: super::required(slot_0, "account")?,
-                    person: super::required(slot_1, "person")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            account: super::required(slot_0, "account")?,
+            person: super::required(slot_1, "person")?,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoRelatedPerson);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoReportDocumentOptionsAllowedTypes {
@@ -1657,44 +1092,17 @@ impl GelatoReportDocumentOptionsAllowedTypes {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoReportDocumentOptionsAllowedTypes {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "driving_license" => Self::DrivingLicense,
-                "id_card" => Self::IdCard,
-                "passport" => Self::Passport,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "driving_license" => Self::DrivingLicense,
+            "id_card" => Self::IdCard,
+            "passport" => Self::Passport,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoReportDocumentOptionsAllowedTypes {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoReportDocumentOptionsAllowedTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoReportDocumentOptionsAllowedTypes);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoReportDocumentOptions {
@@ -1711,91 +1119,59 @@ pub struct GelatoReportDocumentOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoReportDocumentOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoReportDocumentOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoReportDocumentOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoReportDocumentOptions, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "allowed_types",
-                                "require_id_number",
-                                "require_live_capture",
-                                "require_matching_selfie",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoReportDocumentOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "allowed_types",
+                        "require_id_number",
+                        "require_live_capture",
+                        "require_matching_selfie",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoReportDocumentOptions {
-                    allowed_types: slot_0.unwrap_or_default(),
-                    require_id_number: slot_1.unwrap_or_default(),
-                    require_live_capture: slot_2.unwrap_or_default(),
-                    require_matching_selfie: slot_3.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            allowed_types: slot_0,
+            require_id_number: slot_1,
+            require_live_capture: slot_2,
+            require_matching_selfie: slot_3,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoReportDocumentOptions);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoReportIdNumberOptions {}
-impl<'de> ::serde::Deserialize<'de> for GelatoReportIdNumberOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoReportIdNumberOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoReportIdNumberOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoReportIdNumberOptions, A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(GelatoReportIdNumberOptions {})
-            }
+impl GelatoReportIdNumberOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<::serde::de::IgnoredAny>()?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {})
     }
 }
+super::impl_deserialize_object!(GelatoReportIdNumberOptions);
 /// Status of this `selfie` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1817,43 +1193,16 @@ impl GelatoSelfieReportStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoSelfieReportStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "unverified" => Self::Unverified,
-                "verified" => Self::Verified,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoSelfieReportStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoSelfieReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoSelfieReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoSelfieReportStatus);
 /// Result from a selfie check
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1867,54 +1216,36 @@ pub struct GelatoSelfieReport {
     /// Status of this `selfie` check.
     pub status: GelatoSelfieReportStatus,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSelfieReport {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSelfieReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSelfieReport object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSelfieReport, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(&["document", "error", "selfie", "status"]),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSelfieReport {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["document", "error", "selfie", "status"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSelfieReport {
-                    document: slot_0.unwrap_or_default(),
-                    error: slot_1.unwrap_or_default(),
-                    selfie: slot_2.unwrap_or_default(),
-                    status: super::required(slot_3, "status")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            document: slot_0,
+            error: slot_1,
+            selfie: slot_2,
+            status: super::required(slot_3, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoSelfieReport);
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1942,45 +1273,18 @@ impl GelatoSelfieReportErrorCode {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoSelfieReportErrorCode {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
-                "selfie_face_mismatch" => Self::SelfieFaceMismatch,
-                "selfie_manipulated" => Self::SelfieManipulated,
-                "selfie_unverified_other" => Self::SelfieUnverifiedOther,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
+            "selfie_face_mismatch" => Self::SelfieFaceMismatch,
+            "selfie_manipulated" => Self::SelfieManipulated,
+            "selfie_unverified_other" => Self::SelfieUnverifiedOther,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoSelfieReportErrorCode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoSelfieReportErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoSelfieReportErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoSelfieReportErrorCode);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoSelfieReportError {
@@ -1989,46 +1293,29 @@ pub struct GelatoSelfieReportError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     pub reason: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSelfieReportError {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSelfieReportError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSelfieReportError object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSelfieReportError, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["code", "reason"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSelfieReportError {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSelfieReportError {
-                    code: slot_0.unwrap_or_default(),
-                    reason: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            code: slot_0,
+            reason: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoSelfieReportError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionDocumentOptionsAllowedTypes {
@@ -2052,44 +1339,17 @@ impl GelatoSessionDocumentOptionsAllowedTypes {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoSessionDocumentOptionsAllowedTypes {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "driving_license" => Self::DrivingLicense,
-                "id_card" => Self::IdCard,
-                "passport" => Self::Passport,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "driving_license" => Self::DrivingLicense,
+            "id_card" => Self::IdCard,
+            "passport" => Self::Passport,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoSessionDocumentOptionsAllowedTypes {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoSessionDocumentOptionsAllowedTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionDocumentOptionsAllowedTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoSessionDocumentOptionsAllowedTypes);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoSessionDocumentOptions {
@@ -2106,61 +1366,45 @@ pub struct GelatoSessionDocumentOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionDocumentOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSessionDocumentOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSessionDocumentOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSessionDocumentOptions, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "allowed_types",
-                                "require_id_number",
-                                "require_live_capture",
-                                "require_matching_selfie",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSessionDocumentOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "allowed_types",
+                        "require_id_number",
+                        "require_live_capture",
+                        "require_matching_selfie",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSessionDocumentOptions {
-                    allowed_types: slot_0.unwrap_or_default(),
-                    require_id_number: slot_1.unwrap_or_default(),
-                    require_live_capture: slot_2.unwrap_or_default(),
-                    require_matching_selfie: slot_3.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            allowed_types: slot_0,
+            require_id_number: slot_1,
+            require_live_capture: slot_2,
+            require_matching_selfie: slot_3,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoSessionDocumentOptions);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoSessionEmailOptions {
@@ -2168,73 +1412,41 @@ pub struct GelatoSessionEmailOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_verification: Option<bool>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionEmailOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSessionEmailOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSessionEmailOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSessionEmailOptions, A::Error> {
-                let mut slot_0 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["require_verification"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSessionEmailOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["require_verification"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSessionEmailOptions {
-                    require_verification: slot_0.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            require_verification: slot_0,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoSessionEmailOptions);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoSessionIdNumberOptions {}
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionIdNumberOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSessionIdNumberOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSessionIdNumberOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSessionIdNumberOptions, A::Error> {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-                Ok(GelatoSessionIdNumberOptions {})
-            }
+impl GelatoSessionIdNumberOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+            map.next_value::<::serde::de::IgnoredAny>()?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {})
     }
 }
+super::impl_deserialize_object!(GelatoSessionIdNumberOptions);
 /// A short machine-readable string giving the reason for the verification or user-session failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2309,62 +1521,35 @@ impl GelatoSessionLastErrorCode {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoSessionLastErrorCode {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "abandoned" => Self::Abandoned,
-                "consent_declined" => Self::ConsentDeclined,
-                "country_not_supported" => Self::CountryNotSupported,
-                "device_not_supported" => Self::DeviceNotSupported,
-                "document_expired" => Self::DocumentExpired,
-                "document_type_not_supported" => Self::DocumentTypeNotSupported,
-                "document_unverified_other" => Self::DocumentUnverifiedOther,
-                "email_unverified_other" => Self::EmailUnverifiedOther,
-                "email_verification_declined" => Self::EmailVerificationDeclined,
-                "id_number_insufficient_document_data" => {
-                    Self::IdNumberInsufficientDocumentData
-                }
-                "id_number_mismatch" => Self::IdNumberMismatch,
-                "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
-                "phone_unverified_other" => Self::PhoneUnverifiedOther,
-                "phone_verification_declined" => Self::PhoneVerificationDeclined,
-                "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
-                "selfie_face_mismatch" => Self::SelfieFaceMismatch,
-                "selfie_manipulated" => Self::SelfieManipulated,
-                "selfie_unverified_other" => Self::SelfieUnverifiedOther,
-                "under_supported_age" => Self::UnderSupportedAge,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "abandoned" => Self::Abandoned,
+            "consent_declined" => Self::ConsentDeclined,
+            "country_not_supported" => Self::CountryNotSupported,
+            "device_not_supported" => Self::DeviceNotSupported,
+            "document_expired" => Self::DocumentExpired,
+            "document_type_not_supported" => Self::DocumentTypeNotSupported,
+            "document_unverified_other" => Self::DocumentUnverifiedOther,
+            "email_unverified_other" => Self::EmailUnverifiedOther,
+            "email_verification_declined" => Self::EmailVerificationDeclined,
+            "id_number_insufficient_document_data" => {
+                Self::IdNumberInsufficientDocumentData
+            }
+            "id_number_mismatch" => Self::IdNumberMismatch,
+            "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
+            "phone_unverified_other" => Self::PhoneUnverifiedOther,
+            "phone_verification_declined" => Self::PhoneVerificationDeclined,
+            "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
+            "selfie_face_mismatch" => Self::SelfieFaceMismatch,
+            "selfie_manipulated" => Self::SelfieManipulated,
+            "selfie_unverified_other" => Self::SelfieUnverifiedOther,
+            "under_supported_age" => Self::UnderSupportedAge,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoSessionLastErrorCode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoSessionLastErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionLastErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoSessionLastErrorCode);
 /// Shows last VerificationSession error
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -2374,46 +1559,29 @@ pub struct GelatoSessionLastError {
     /// A message that explains the reason for verification or user-session failure.
     pub reason: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionLastError {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSessionLastError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSessionLastError object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSessionLastError, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["code", "reason"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSessionLastError {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSessionLastError {
-                    code: slot_0.unwrap_or_default(),
-                    reason: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            code: slot_0,
+            reason: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoSessionLastError);
 /// Strictness of the DOB matching policy to apply.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2435,43 +1603,16 @@ impl GelatoSessionMatchingOptionsDob {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoSessionMatchingOptionsDob {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "none" => Self::None,
-                "similar" => Self::Similar,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "similar" => Self::Similar,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoSessionMatchingOptionsDob {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoSessionMatchingOptionsDob {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionMatchingOptionsDob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoSessionMatchingOptionsDob);
 /// Strictness of the name matching policy to apply.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2493,43 +1634,16 @@ impl GelatoSessionMatchingOptionsName {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoSessionMatchingOptionsName {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "none" => Self::None,
-                "similar" => Self::Similar,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "similar" => Self::Similar,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoSessionMatchingOptionsName {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoSessionMatchingOptionsName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionMatchingOptionsName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoSessionMatchingOptionsName);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoSessionMatchingOptions {
@@ -2540,46 +1654,25 @@ pub struct GelatoSessionMatchingOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<GelatoSessionMatchingOptionsName>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionMatchingOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSessionMatchingOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSessionMatchingOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSessionMatchingOptions, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["dob", "name"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSessionMatchingOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["dob", "name"]))? {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSessionMatchingOptions {
-                    dob: slot_0.unwrap_or_default(),
-                    name: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self { dob: slot_0, name: slot_1 })
     }
 }
+super::impl_deserialize_object!(GelatoSessionMatchingOptions);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoSessionPhoneOptions {
@@ -2587,43 +1680,27 @@ pub struct GelatoSessionPhoneOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_verification: Option<bool>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoSessionPhoneOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoSessionPhoneOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoSessionPhoneOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoSessionPhoneOptions, A::Error> {
-                let mut slot_0 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["require_verification"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoSessionPhoneOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["require_verification"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoSessionPhoneOptions {
-                    require_verification: slot_0.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            require_verification: slot_0,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoSessionPhoneOptions);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoVerificationReportOptions {
@@ -2632,46 +1709,30 @@ pub struct GelatoVerificationReportOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<GelatoReportIdNumberOptions>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoVerificationReportOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoVerificationReportOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoVerificationReportOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoVerificationReportOptions, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["document", "id_number"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoVerificationReportOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["document", "id_number"]))?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoVerificationReportOptions {
-                    document: slot_0.unwrap_or_default(),
-                    id_number: slot_1.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            document: slot_0,
+            id_number: slot_1,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoVerificationReportOptions);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoVerificationSessionOptions {
@@ -2686,59 +1747,43 @@ pub struct GelatoVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<GelatoSessionPhoneOptions>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoVerificationSessionOptions {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoVerificationSessionOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoVerificationSessionOptions object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoVerificationSessionOptions, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &["document", "email", "id_number", "matching", "phone"],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoVerificationSessionOptions {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &["document", "email", "id_number", "matching", "phone"],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoVerificationSessionOptions {
-                    document: slot_0.unwrap_or_default(),
-                    email: slot_1.unwrap_or_default(),
-                    id_number: slot_2.unwrap_or_default(),
-                    matching: slot_3.unwrap_or_default(),
-                    phone: slot_4.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            document: slot_0,
+            email: slot_1,
+            id_number: slot_2,
+            matching: slot_3,
+            phone: slot_4,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoVerificationSessionOptions);
 /// The user's verified id number type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2763,44 +1808,17 @@ impl GelatoVerifiedOutputsIdNumberType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoVerifiedOutputsIdNumberType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "br_cpf" => Self::BrCpf,
-                "sg_nric" => Self::SgNric,
-                "us_ssn" => Self::UsSsn,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "br_cpf" => Self::BrCpf,
+            "sg_nric" => Self::SgNric,
+            "us_ssn" => Self::UsSsn,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoVerifiedOutputsIdNumberType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoVerifiedOutputsIdNumberType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoVerifiedOutputsIdNumberType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoVerifiedOutputsIdNumberType);
 /// The user's verified sex.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2828,45 +1846,18 @@ impl GelatoVerifiedOutputsSex {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for GelatoVerifiedOutputsSex {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "[redacted]" => Self::Redacted,
-                "female" => Self::Female,
-                "male" => Self::Male,
-                "unknown" => Self::Unknown2,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "[redacted]" => Self::Redacted,
+            "female" => Self::Female,
+            "male" => Self::Male,
+            "unknown" => Self::Unknown2,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for GelatoVerifiedOutputsSex {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GelatoVerifiedOutputsSex {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GelatoVerifiedOutputsSex {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(GelatoVerifiedOutputsSex);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct GelatoVerifiedOutputs {
@@ -2893,89 +1884,73 @@ pub struct GelatoVerifiedOutputs {
     /// The user's verified sex as it appears in the document.
     pub unparsed_sex: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for GelatoVerifiedOutputs {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = GelatoVerifiedOutputs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GelatoVerifiedOutputs object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GelatoVerifiedOutputs, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "address",
-                                "dob",
-                                "email",
-                                "first_name",
-                                "id_number",
-                                "id_number_type",
-                                "last_name",
-                                "phone",
-                                "sex",
-                                "unparsed_place_of_birth",
-                                "unparsed_sex",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl GelatoVerifiedOutputs {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "address",
+                        "dob",
+                        "email",
+                        "first_name",
+                        "id_number",
+                        "id_number_type",
+                        "last_name",
+                        "phone",
+                        "sex",
+                        "unparsed_place_of_birth",
+                        "unparsed_sex",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(GelatoVerifiedOutputs {
-                    address: slot_0.unwrap_or_default(),
-                    dob: slot_1.unwrap_or_default(),
-                    email: slot_2.unwrap_or_default(),
-                    first_name: slot_3.unwrap_or_default(),
-                    id_number: slot_4.unwrap_or_default(),
-                    id_number_type: slot_5.unwrap_or_default(),
-                    last_name: slot_6.unwrap_or_default(),
-                    phone: slot_7.unwrap_or_default(),
-                    sex: slot_8.unwrap_or_default(),
-                    unparsed_place_of_birth: slot_9.unwrap_or_default(),
-                    unparsed_sex: slot_10.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            address: slot_0,
+            dob: slot_1,
+            email: slot_2,
+            first_name: slot_3,
+            id_number: slot_4,
+            id_number_type: slot_5,
+            last_name: slot_6,
+            phone: slot_7,
+            sex: slot_8,
+            unparsed_place_of_birth: slot_9,
+            unparsed_sex: slot_10,
+        })
     }
 }
+super::impl_deserialize_object!(GelatoVerifiedOutputs);
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2994,42 +1969,15 @@ impl VerificationReportObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for VerificationReportObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "identity.verification_report" => Self::IdentityVerificationReport,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "identity.verification_report" => Self::IdentityVerificationReport,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for VerificationReportObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationReportObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationReportObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(VerificationReportObject);
 /// Type of report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3054,44 +2002,17 @@ impl VerificationReportType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for VerificationReportType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "document" => Self::Document,
-                "id_number" => Self::IdNumber,
-                "verification_flow" => Self::VerificationFlow,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            "verification_flow" => Self::VerificationFlow,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for VerificationReportType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationReportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationReportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(VerificationReportType);
 /// The ID of a [`VerificationReport`].
 #[derive(
     Clone,
@@ -3106,33 +2027,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationReportType {
 )]
 #[serde(transparent)]
 pub struct VerificationReportId(String);
-impl VerificationReportId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for VerificationReportId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for VerificationReportId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for VerificationReportId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(VerificationReportId);
 /// A VerificationReport is the result of an attempt to collect and verify data from a user.
 /// The collection of verification checks performed is determined from the `type` and `options`
 /// parameters used. You can find the result of each verification check performed in the
@@ -3178,101 +2073,85 @@ pub struct VerificationReport {
     /// ID of the VerificationSession that created this report.
     pub verification_session: Option<String>,
 }
-impl<'de> ::serde::Deserialize<'de> for VerificationReport {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a VerificationReport object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationReport, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "client_reference_id",
-                                "created",
-                                "document",
-                                "email",
-                                "id",
-                                "id_number",
-                                "livemode",
-                                "object",
-                                "options",
-                                "phone",
-                                "selfie",
-                                "type",
-                                "verification_flow",
-                                "verification_session",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        12usize => slot_12 = Some(map.next_value()?),
-                        13usize => slot_13 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl VerificationReport {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        let mut slot_13 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "client_reference_id",
+                        "created",
+                        "document",
+                        "email",
+                        "id",
+                        "id_number",
+                        "livemode",
+                        "object",
+                        "options",
+                        "phone",
+                        "selfie",
+                        "type",
+                        "verification_flow",
+                        "verification_session",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = Some(map.next_value()?),
+                7 => slot_7 = Some(map.next_value()?),
+                8 => slot_8 = map.next_value()?,
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                11 => slot_11 = Some(map.next_value()?),
+                12 => slot_12 = map.next_value()?,
+                13 => slot_13 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(VerificationReport {
-                    client_reference_id: slot_0.unwrap_or_default(),
-                    created: super::required(slot_1, "created")?,
-                    document: slot_2.unwrap_or_default(),
-                    email: slot_3.unwrap_or_default(),
-                    id: super::required(slot_4, "id")?,
-                    id_number: slot_5.unwrap_or_default(),
-                    livemode: super::required(slot_6, "livemode")?,
-                    object: super::required(slot_7, "object")?,
-                    options: slot_8.unwrap_or_default(),
-                    phone: slot_9.unwrap_or_default(),
-                    selfie: slot_10.unwrap_or_default(),
-                    type_: super::required(slot_11, "type")?,
-                    verification_flow: slot_12.unwrap_or_default(),
-                    verification_session: slot_13.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            client_reference_id: slot_0,
+            created: super::required(slot_1, "created")?,
+            document: slot_2,
+            email: slot_3,
+            id: super::required(slot_4, "id")?,
+            id_number: slot_5,
+            livemode: super::required(slot_6, "livemode")?,
+            object: super::required(slot_7, "object")?,
+            options: slot_8,
+            phone: slot_9,
+            selfie: slot_10,
+            type_: super::required(slot_11, "type")?,
+            verification_flow: slot_12,
+            verification_session: slot_13,
+        })
     }
 }
+super::impl_deserialize_object!(VerificationReport);
 impl super::Object for VerificationReport {
     type Id = VerificationReportId;
 }
@@ -3299,42 +2178,15 @@ impl VerificationSessionObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for VerificationSessionObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "identity.verification_session" => Self::IdentityVerificationSession,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "identity.verification_session" => Self::IdentityVerificationSession,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for VerificationSessionObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationSessionObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationSessionObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(VerificationSessionObject);
 /// Status of this VerificationSession. [Learn more about the lifecycle of sessions](https://docs.stripe.com/identity/how-sessions-work).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3362,45 +2214,18 @@ impl VerificationSessionStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for VerificationSessionStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "canceled" => Self::Canceled,
-                "processing" => Self::Processing,
-                "requires_input" => Self::RequiresInput,
-                "verified" => Self::Verified,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "canceled" => Self::Canceled,
+            "processing" => Self::Processing,
+            "requires_input" => Self::RequiresInput,
+            "verified" => Self::Verified,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for VerificationSessionStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationSessionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationSessionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(VerificationSessionStatus);
 /// The type of [verification check](https://docs.stripe.com/identity/verification-checks) to be performed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3425,44 +2250,17 @@ impl VerificationSessionType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for VerificationSessionType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "document" => Self::Document,
-                "id_number" => Self::IdNumber,
-                "verification_flow" => Self::VerificationFlow,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            "verification_flow" => Self::VerificationFlow,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for VerificationSessionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationSessionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationSessionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(VerificationSessionType);
 /// The ID of a [`VerificationSession`].
 #[derive(
     Clone,
@@ -3477,33 +2275,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationSessionType {
 )]
 #[serde(transparent)]
 pub struct VerificationSessionId(String);
-impl VerificationSessionId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for VerificationSessionId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for VerificationSessionId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for VerificationSessionId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(VerificationSessionId);
 /// A VerificationSession guides you through the process of collecting and verifying the identities
 /// of your users. It contains details about the type of verification, such as what [verification
 /// check](https://docs.stripe.com/identity/verification-checks) to perform. Only create one VerificationSession for
@@ -3561,125 +2333,109 @@ pub struct VerificationSession {
     /// The user’s verified data.
     pub verified_outputs: Option<GelatoVerifiedOutputs>,
 }
-impl<'de> ::serde::Deserialize<'de> for VerificationSession {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationSession;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a VerificationSession object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationSession, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
-                let mut slot_19 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "client_reference_id",
-                                "client_secret",
-                                "created",
-                                "id",
-                                "last_error",
-                                "last_verification_report",
-                                "livemode",
-                                "metadata",
-                                "object",
-                                "options",
-                                "provided_details",
-                                "redaction",
-                                "related_customer",
-                                "related_customer_account",
-                                "related_person",
-                                "status",
-                                "type",
-                                "url",
-                                "verification_flow",
-                                "verified_outputs",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        12usize => slot_12 = Some(map.next_value()?),
-                        13usize => slot_13 = Some(map.next_value()?),
-                        14usize => slot_14 = Some(map.next_value()?),
-                        15usize => slot_15 = Some(map.next_value()?),
-                        16usize => slot_16 = Some(map.next_value()?),
-                        17usize => slot_17 = Some(map.next_value()?),
-                        18usize => slot_18 = Some(map.next_value()?),
-                        19usize => slot_19 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl VerificationSession {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        let mut slot_13 = None;
+        let mut slot_14 = None;
+        let mut slot_15 = None;
+        let mut slot_16 = None;
+        let mut slot_17 = None;
+        let mut slot_18 = None;
+        let mut slot_19 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "client_reference_id",
+                        "client_secret",
+                        "created",
+                        "id",
+                        "last_error",
+                        "last_verification_report",
+                        "livemode",
+                        "metadata",
+                        "object",
+                        "options",
+                        "provided_details",
+                        "redaction",
+                        "related_customer",
+                        "related_customer_account",
+                        "related_person",
+                        "status",
+                        "type",
+                        "url",
+                        "verification_flow",
+                        "verified_outputs",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = Some(map.next_value()?),
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = Some(map.next_value()?),
+                7 => slot_7 = Some(map.next_value()?),
+                8 => slot_8 = Some(map.next_value()?),
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = map.next_value()?,
+                11 => slot_11 = map.next_value()?,
+                12 => slot_12 = map.next_value()?,
+                13 => slot_13 = map.next_value()?,
+                14 => slot_14 = map.next_value()?,
+                15 => slot_15 = Some(map.next_value()?),
+                16 => slot_16 = Some(map.next_value()?),
+                17 => slot_17 = map.next_value()?,
+                18 => slot_18 = map.next_value()?,
+                19 => slot_19 = map.next_value()?,
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(VerificationSession {
-                    client_reference_id: slot_0.unwrap_or_default(),
-                    client_secret: slot_1.unwrap_or_default(),
-                    created: super::required(slot_2, "created")?,
-                    id: super::required(slot_3, "id")?,
-                    last_error: slot_4.unwrap_or_default(),
-                    last_verification_report: slot_5.unwrap_or_default(),
-                    livemode: super::required(slot_6, "livemode")?,
-                    metadata: super::required(slot_7, "metadata")?,
-                    object: super::required(slot_8, "object")?,
-                    options: slot_9.unwrap_or_default(),
-                    provided_details: slot_10.unwrap_or_default(),
-                    redaction: slot_11.unwrap_or_default(),
-                    related_customer: slot_12.unwrap_or_default(),
-                    related_customer_account: slot_13.unwrap_or_default(),
-                    related_person: slot_14.unwrap_or_default(),
-                    status: super::required(slot_15, "status")?,
-                    type_: super::required(slot_16, "type")?,
-                    url: slot_17.unwrap_or_default(),
-                    verification_flow: slot_18.unwrap_or_default(),
-                    verified_outputs: slot_19.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            client_reference_id: slot_0,
+            client_secret: slot_1,
+            created: super::required(slot_2, "created")?,
+            id: super::required(slot_3, "id")?,
+            last_error: slot_4,
+            last_verification_report: slot_5,
+            livemode: super::required(slot_6, "livemode")?,
+            metadata: super::required(slot_7, "metadata")?,
+            object: super::required(slot_8, "object")?,
+            options: slot_9,
+            provided_details: slot_10,
+            redaction: slot_11,
+            related_customer: slot_12,
+            related_customer_account: slot_13,
+            related_person: slot_14,
+            status: super::required(slot_15, "status")?,
+            type_: super::required(slot_16, "type")?,
+            url: slot_17,
+            verification_flow: slot_18,
+            verified_outputs: slot_19,
+        })
     }
 }
+super::impl_deserialize_object!(VerificationSession);
 impl super::Object for VerificationSession {
     type Id = VerificationSessionId;
 }
@@ -3712,86 +2468,42 @@ impl VerificationSessionRedactionStatus {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for VerificationSessionRedactionStatus {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "processing" => Self::Processing,
-                "redacted" => Self::Redacted,
-                "validated" => Self::Validated,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "processing" => Self::Processing,
+            "redacted" => Self::Redacted,
+            "validated" => Self::Validated,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for VerificationSessionRedactionStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for VerificationSessionRedactionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VerificationSessionRedactionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(VerificationSessionRedactionStatus);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionRedaction {
     /// Indicates whether this object and its related objects have been redacted or not.
     pub status: VerificationSessionRedactionStatus,
 }
-impl<'de> ::serde::Deserialize<'de> for VerificationSessionRedaction {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationSessionRedaction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a VerificationSessionRedaction object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationSessionRedaction, A::Error> {
-                let mut slot_0 = None;
-                while let Some(field) = map.next_key_seed(super::FieldName(&["status"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl VerificationSessionRedaction {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["status"]))? {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(VerificationSessionRedaction {
-                    status: super::required(slot_0, "status")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            status: super::required(slot_0, "status")?,
+        })
     }
 }
+super::impl_deserialize_object!(VerificationSessionRedaction);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListVerificationReportsType {
@@ -3812,43 +2524,16 @@ impl ListVerificationReportsType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for ListVerificationReportsType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "document" => Self::Document,
-                "id_number" => Self::IdNumber,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for ListVerificationReportsType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListVerificationReportsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListVerificationReportsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(ListVerificationReportsType);
 /// Parameters of [`list`](super::identity::VerificationReport::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ListVerificationReports {

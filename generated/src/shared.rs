@@ -27,45 +27,18 @@ impl ApiErrorsType {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for ApiErrorsType {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "api_error" => Self::ApiError,
-                "card_error" => Self::CardError,
-                "idempotency_error" => Self::IdempotencyError,
-                "invalid_request_error" => Self::InvalidRequestError,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "api_error" => Self::ApiError,
+            "card_error" => Self::CardError,
+            "idempotency_error" => Self::IdempotencyError,
+            "invalid_request_error" => Self::InvalidRequestError,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for ApiErrorsType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiErrorsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiErrorsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(ApiErrorsType);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiErrors {
@@ -118,148 +91,115 @@ pub struct ApiErrors {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
-impl<'de> ::serde::Deserialize<'de> for ApiErrors {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ApiErrors;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ApiErrors object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiErrors, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "advice_code",
-                                "charge",
-                                "code",
-                                "decline_code",
-                                "doc_url",
-                                "message",
-                                "network_advice_code",
-                                "network_decline_code",
-                                "param",
-                                "payment_intent",
-                                "payment_method",
-                                "payment_method_type",
-                                "request_log_url",
-                                "setup_intent",
-                                "source",
-                                "type",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_12 = Some(map.next_value()?),
-                        10usize => slot_13 = Some(map.next_value()?),
-                        11usize => slot_9 = Some(map.next_value()?),
-                        12usize => slot_10 = Some(map.next_value()?),
-                        13usize => slot_14 = Some(map.next_value()?),
-                        14usize => slot_15 = Some(map.next_value()?),
-                        15usize => slot_11 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl ApiErrors {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        let mut slot_12 = None;
+        let mut slot_13 = None;
+        let mut slot_14 = None;
+        let mut slot_15 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "advice_code",
+                        "charge",
+                        "code",
+                        "decline_code",
+                        "doc_url",
+                        "message",
+                        "network_advice_code",
+                        "network_decline_code",
+                        "param",
+                        "payment_intent",
+                        "payment_method",
+                        "payment_method_type",
+                        "request_log_url",
+                        "setup_intent",
+                        "source",
+                        "type",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = map.next_value()?,
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = map.next_value()?,
+                5 => slot_5 = map.next_value()?,
+                6 => slot_6 = map.next_value()?,
+                7 => slot_7 = map.next_value()?,
+                8 => slot_8 = map.next_value()?,
+                9 => slot_12 = map.next_value()?,
+                10 => slot_13 = map.next_value()?,
+                11 => slot_9 = map.next_value()?,
+                12 => slot_10 = map.next_value()?,
+                13 => slot_14 = map.next_value()?,
+                14 => slot_15 = map.next_value()?,
+                15 => slot_11 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(ApiErrors {
-                    advice_code: slot_0.unwrap_or_default(),
-                    charge: slot_1.unwrap_or_default(),
-                    code: slot_2.unwrap_or_default(),
-                    decline_code: slot_3.unwrap_or_default(),
-                    doc_url: slot_4.unwrap_or_default(),
-                    message: slot_5.unwrap_or_default(),
-                    network_advice_code: slot_6.unwrap_or_default(),
-                    network_decline_code: slot_7.unwrap_or_default(),
-                    param: slot_8.unwrap_or_default(),
-                    payment_method_type: slot_9.unwrap_or_default(),
-                    request_log_url: slot_10.unwrap_or_default(),
-                    type_: super::required(slot_11, "type")?,
-                    payment_intent: slot_12.unwrap_or_default(),
-                    payment_method: slot_13.unwrap_or_default(),
-                    setup_intent: slot_14.unwrap_or_default(),
-                    source: slot_15.unwrap_or_default(),
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            advice_code: slot_0,
+            charge: slot_1,
+            code: slot_2,
+            decline_code: slot_3,
+            doc_url: slot_4,
+            message: slot_5,
+            network_advice_code: slot_6,
+            network_decline_code: slot_7,
+            param: slot_8,
+            payment_method_type: slot_9,
+            request_log_url: slot_10,
+            type_: super::required(slot_11, "type")?,
+            payment_intent: slot_12,
+            payment_method: slot_13,
+            setup_intent: slot_14,
+            source: slot_15,
+        })
     }
 }
+super::impl_deserialize_object!(ApiErrors);
 /// An error response from the Stripe API
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Error {
     pub error: ApiErrors,
 }
-impl<'de> ::serde::Deserialize<'de> for Error {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Error object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Error, A::Error> {
-                let mut slot_0 = None;
-                while let Some(field) = map.next_key_seed(super::FieldName(&["error"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl Error {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        while let Some(field) = map.next_key_seed(super::FieldName(&["error"]))? {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(Error {
-                    error: super::required(slot_0, "error")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            error: super::required(slot_0, "error")?,
+        })
     }
 }
+super::impl_deserialize_object!(Error);

@@ -18,42 +18,15 @@ impl DeletedWebhookEndpointObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for DeletedWebhookEndpointObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "webhook_endpoint" => Self::WebhookEndpoint,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "webhook_endpoint" => Self::WebhookEndpoint,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for DeletedWebhookEndpointObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DeletedWebhookEndpointObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeletedWebhookEndpointObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(DeletedWebhookEndpointObject);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletedWebhookEndpoint {
@@ -64,49 +37,33 @@ pub struct DeletedWebhookEndpoint {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: DeletedWebhookEndpointObject,
 }
-impl<'de> ::serde::Deserialize<'de> for DeletedWebhookEndpoint {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedWebhookEndpoint;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a DeletedWebhookEndpoint object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedWebhookEndpoint, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                while let Some(field) = map
-                    .next_key_seed(super::FieldName(&["deleted", "id", "object"]))?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl DeletedWebhookEndpoint {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        while let Some(field) = map
+            .next_key_seed(super::FieldName(&["deleted", "id", "object"]))?
+        {
+            match field {
+                0 => slot_0 = Some(map.next_value()?),
+                1 => slot_1 = Some(map.next_value()?),
+                2 => slot_2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(DeletedWebhookEndpoint {
-                    deleted: super::required(slot_0, "deleted")?,
-                    id: super::required(slot_1, "id")?,
-                    object: super::required(slot_2, "object")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            deleted: super::required(slot_0, "deleted")?,
+            id: super::required(slot_1, "id")?,
+            object: super::required(slot_2, "object")?,
+        })
     }
 }
+super::impl_deserialize_object!(DeletedWebhookEndpoint);
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -125,42 +82,15 @@ impl WebhookEndpointObject {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for WebhookEndpointObject {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "webhook_endpoint" => Self::WebhookEndpoint,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "webhook_endpoint" => Self::WebhookEndpoint,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for WebhookEndpointObject {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WebhookEndpointObject {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookEndpointObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(WebhookEndpointObject);
 /// The ID of a [`WebhookEndpoint`].
 #[derive(
     Clone,
@@ -175,33 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointObject {
 )]
 #[serde(transparent)]
 pub struct WebhookEndpointId(String);
-impl WebhookEndpointId {
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl ::std::fmt::Display for WebhookEndpointId {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl From<String> for WebhookEndpointId {
-    #[inline]
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&str> for WebhookEndpointId {
-    #[inline]
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
+super::impl_id!(WebhookEndpointId);
 /// You can configure [webhook endpoints](https://docs.stripe.com/webhooks/) via the API to be
 /// notified about events that happen in your Stripe account or connected
 /// accounts.
@@ -238,93 +142,77 @@ pub struct WebhookEndpoint {
     /// The URL of the webhook endpoint.
     pub url: String,
 }
-impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
-    #[allow(deprecated)]
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEndpoint;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a WebhookEndpoint object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEndpoint, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                while let Some(field) = map
-                    .next_key_seed(
-                        super::FieldName(
-                            &[
-                                "api_version",
-                                "application",
-                                "created",
-                                "description",
-                                "enabled_events",
-                                "id",
-                                "livemode",
-                                "metadata",
-                                "object",
-                                "secret",
-                                "status",
-                                "url",
-                            ],
-                        ),
-                    )?
-                {
-                    match field {
-                        0usize => slot_0 = Some(map.next_value()?),
-                        1usize => slot_1 = Some(map.next_value()?),
-                        2usize => slot_2 = Some(map.next_value()?),
-                        3usize => slot_3 = Some(map.next_value()?),
-                        4usize => slot_4 = Some(map.next_value()?),
-                        5usize => slot_5 = Some(map.next_value()?),
-                        6usize => slot_6 = Some(map.next_value()?),
-                        7usize => slot_7 = Some(map.next_value()?),
-                        8usize => slot_8 = Some(map.next_value()?),
-                        9usize => slot_9 = Some(map.next_value()?),
-                        10usize => slot_10 = Some(map.next_value()?),
-                        11usize => slot_11 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+impl WebhookEndpoint {
+    fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut slot_0 = None;
+        let mut slot_1 = None;
+        let mut slot_2 = None;
+        let mut slot_3 = None;
+        let mut slot_4 = None;
+        let mut slot_5 = None;
+        let mut slot_6 = None;
+        let mut slot_7 = None;
+        let mut slot_8 = None;
+        let mut slot_9 = None;
+        let mut slot_10 = None;
+        let mut slot_11 = None;
+        while let Some(field) = map
+            .next_key_seed(
+                super::FieldName(
+                    &[
+                        "api_version",
+                        "application",
+                        "created",
+                        "description",
+                        "enabled_events",
+                        "id",
+                        "livemode",
+                        "metadata",
+                        "object",
+                        "secret",
+                        "status",
+                        "url",
+                    ],
+                ),
+            )?
+        {
+            match field {
+                0 => slot_0 = map.next_value()?,
+                1 => slot_1 = map.next_value()?,
+                2 => slot_2 = Some(map.next_value()?),
+                3 => slot_3 = map.next_value()?,
+                4 => slot_4 = Some(map.next_value()?),
+                5 => slot_5 = Some(map.next_value()?),
+                6 => slot_6 = Some(map.next_value()?),
+                7 => slot_7 = Some(map.next_value()?),
+                8 => slot_8 = Some(map.next_value()?),
+                9 => slot_9 = map.next_value()?,
+                10 => slot_10 = Some(map.next_value()?),
+                11 => slot_11 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                 }
-                Ok(WebhookEndpoint {
-                    api_version: slot_0.unwrap_or_default(),
-                    application: slot_1.unwrap_or_default(),
-                    created: super::required(slot_2, "created")?,
-                    description: slot_3.unwrap_or_default(),
-                    enabled_events: super::required(slot_4, "enabled_events")?,
-                    id: super::required(slot_5, "id")?,
-                    livemode: super::required(slot_6, "livemode")?,
-                    metadata: super::required(slot_7, "metadata")?,
-                    object: super::required(slot_8, "object")?,
-                    secret: slot_9.unwrap_or_default(),
-                    status: super::required(slot_10, "status")?,
-                    url: super::required(slot_11, "url")?,
-                })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(Self {
+            api_version: slot_0,
+            application: slot_1,
+            created: super::required(slot_2, "created")?,
+            description: slot_3,
+            enabled_events: super::required(slot_4, "enabled_events")?,
+            id: super::required(slot_5, "id")?,
+            livemode: super::required(slot_6, "livemode")?,
+            metadata: super::required(slot_7, "metadata")?,
+            object: super::required(slot_8, "object")?,
+            secret: slot_9,
+            status: super::required(slot_10, "status")?,
+            url: super::required(slot_11, "url")?,
+        })
     }
 }
+super::impl_deserialize_object!(WebhookEndpoint);
 impl super::Object for WebhookEndpoint {
     type Id = WebhookEndpointId;
 }
@@ -748,169 +636,142 @@ impl CreateWebhookEndpointApiVersion {
             Self::Unknown(value) => value,
         }
     }
-}
-impl ::std::str::FromStr for CreateWebhookEndpointApiVersion {
-    type Err = ::std::convert::Infallible;
     #[inline]
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "2011-01-01" => Self::V20110101,
-                "2011-06-21" => Self::V20110621,
-                "2011-06-28" => Self::V20110628,
-                "2011-08-01" => Self::V20110801,
-                "2011-09-15" => Self::V20110915,
-                "2011-11-17" => Self::V20111117,
-                "2012-02-23" => Self::V20120223,
-                "2012-03-25" => Self::V20120325,
-                "2012-06-18" => Self::V20120618,
-                "2012-06-28" => Self::V20120628,
-                "2012-07-09" => Self::V20120709,
-                "2012-09-24" => Self::V20120924,
-                "2012-10-26" => Self::V20121026,
-                "2012-11-07" => Self::V20121107,
-                "2013-02-11" => Self::V20130211,
-                "2013-02-13" => Self::V20130213,
-                "2013-07-05" => Self::V20130705,
-                "2013-08-12" => Self::V20130812,
-                "2013-08-13" => Self::V20130813,
-                "2013-10-29" => Self::V20131029,
-                "2013-12-03" => Self::V20131203,
-                "2014-01-31" => Self::V20140131,
-                "2014-03-13" => Self::V20140313,
-                "2014-03-28" => Self::V20140328,
-                "2014-05-19" => Self::V20140519,
-                "2014-06-13" => Self::V20140613,
-                "2014-06-17" => Self::V20140617,
-                "2014-07-22" => Self::V20140722,
-                "2014-07-26" => Self::V20140726,
-                "2014-08-04" => Self::V20140804,
-                "2014-08-20" => Self::V20140820,
-                "2014-09-08" => Self::V20140908,
-                "2014-10-07" => Self::V20141007,
-                "2014-11-05" => Self::V20141105,
-                "2014-11-20" => Self::V20141120,
-                "2014-12-08" => Self::V20141208,
-                "2014-12-17" => Self::V20141217,
-                "2014-12-22" => Self::V20141222,
-                "2015-01-11" => Self::V20150111,
-                "2015-01-26" => Self::V20150126,
-                "2015-02-10" => Self::V20150210,
-                "2015-02-16" => Self::V20150216,
-                "2015-02-18" => Self::V20150218,
-                "2015-03-24" => Self::V20150324,
-                "2015-04-07" => Self::V20150407,
-                "2015-06-15" => Self::V20150615,
-                "2015-07-07" => Self::V20150707,
-                "2015-07-13" => Self::V20150713,
-                "2015-07-28" => Self::V20150728,
-                "2015-08-07" => Self::V20150807,
-                "2015-08-19" => Self::V20150819,
-                "2015-09-03" => Self::V20150903,
-                "2015-09-08" => Self::V20150908,
-                "2015-09-23" => Self::V20150923,
-                "2015-10-01" => Self::V20151001,
-                "2015-10-12" => Self::V20151012,
-                "2015-10-16" => Self::V20151016,
-                "2016-02-03" => Self::V20160203,
-                "2016-02-19" => Self::V20160219,
-                "2016-02-22" => Self::V20160222,
-                "2016-02-23" => Self::V20160223,
-                "2016-02-29" => Self::V20160229,
-                "2016-03-07" => Self::V20160307,
-                "2016-06-15" => Self::V20160615,
-                "2016-07-06" => Self::V20160706,
-                "2016-10-19" => Self::V20161019,
-                "2017-01-27" => Self::V20170127,
-                "2017-02-14" => Self::V20170214,
-                "2017-04-06" => Self::V20170406,
-                "2017-05-25" => Self::V20170525,
-                "2017-06-05" => Self::V20170605,
-                "2017-08-15" => Self::V20170815,
-                "2017-12-14" => Self::V20171214,
-                "2018-01-23" => Self::V20180123,
-                "2018-02-05" => Self::V20180205,
-                "2018-02-06" => Self::V20180206,
-                "2018-02-28" => Self::V20180228,
-                "2018-05-21" => Self::V20180521,
-                "2018-07-27" => Self::V20180727,
-                "2018-08-23" => Self::V20180823,
-                "2018-09-06" => Self::V20180906,
-                "2018-09-24" => Self::V20180924,
-                "2018-10-31" => Self::V20181031,
-                "2018-11-08" => Self::V20181108,
-                "2019-02-11" => Self::V20190211,
-                "2019-02-19" => Self::V20190219,
-                "2019-03-14" => Self::V20190314,
-                "2019-05-16" => Self::V20190516,
-                "2019-08-14" => Self::V20190814,
-                "2019-09-09" => Self::V20190909,
-                "2019-10-08" => Self::V20191008,
-                "2019-10-17" => Self::V20191017,
-                "2019-11-05" => Self::V20191105,
-                "2019-12-03" => Self::V20191203,
-                "2020-03-02" => Self::V20200302,
-                "2020-08-27" => Self::V20200827,
-                "2022-08-01" => Self::V20220801,
-                "2022-11-15" => Self::V20221115,
-                "2023-08-16" => Self::V20230816,
-                "2023-10-16" => Self::V20231016,
-                "2024-04-10" => Self::V20240410,
-                "2024-06-20" => Self::V20240620,
-                "2024-09-30.acacia" => Self::V20240930Acacia,
-                "2024-10-28.acacia" => Self::V20241028Acacia,
-                "2024-11-20.acacia" => Self::V20241120Acacia,
-                "2024-12-18.acacia" => Self::V20241218Acacia,
-                "2025-01-27.acacia" => Self::V20250127Acacia,
-                "2025-02-24.acacia" => Self::V20250224Acacia,
-                "2025-03-01.dashboard" => Self::V20250301Dashboard,
-                "2025-03-31.basil" => Self::V20250331Basil,
-                "2025-04-30.basil" => Self::V20250430Basil,
-                "2025-05-28.basil" => Self::V20250528Basil,
-                "2025-06-30.basil" => Self::V20250630Basil,
-                "2025-07-30.basil" => Self::V20250730Basil,
-                "2025-08-27.basil" => Self::V20250827Basil,
-                "2025-09-30.clover" => Self::V20250930Clover,
-                "2025-10-29.clover" => Self::V20251029Clover,
-                "2025-11-17.clover" => Self::V20251117Clover,
-                "2025-12-15.clover" => Self::V20251215Clover,
-                "2026-01-28.clover" => Self::V20260128Clover,
-                "2026-02-25.clover" => Self::V20260225Clover,
-                "2026-03-25.dahlia" => Self::V20260325Dahlia,
-                "2026-04-22.dahlia" => Self::V20260422Dahlia,
-                "2026-05-27.dahlia" => Self::V20260527Dahlia,
-                "2026-06-24.dahlia" => Self::V20260624Dahlia,
-                "2026-07-29.dahlia" => Self::V20260729Dahlia,
-                "2026-08-26.dahlia" => Self::V20260826Dahlia,
-                "2026-09-30.endive" => Self::V20260930Endive,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "2011-01-01" => Self::V20110101,
+            "2011-06-21" => Self::V20110621,
+            "2011-06-28" => Self::V20110628,
+            "2011-08-01" => Self::V20110801,
+            "2011-09-15" => Self::V20110915,
+            "2011-11-17" => Self::V20111117,
+            "2012-02-23" => Self::V20120223,
+            "2012-03-25" => Self::V20120325,
+            "2012-06-18" => Self::V20120618,
+            "2012-06-28" => Self::V20120628,
+            "2012-07-09" => Self::V20120709,
+            "2012-09-24" => Self::V20120924,
+            "2012-10-26" => Self::V20121026,
+            "2012-11-07" => Self::V20121107,
+            "2013-02-11" => Self::V20130211,
+            "2013-02-13" => Self::V20130213,
+            "2013-07-05" => Self::V20130705,
+            "2013-08-12" => Self::V20130812,
+            "2013-08-13" => Self::V20130813,
+            "2013-10-29" => Self::V20131029,
+            "2013-12-03" => Self::V20131203,
+            "2014-01-31" => Self::V20140131,
+            "2014-03-13" => Self::V20140313,
+            "2014-03-28" => Self::V20140328,
+            "2014-05-19" => Self::V20140519,
+            "2014-06-13" => Self::V20140613,
+            "2014-06-17" => Self::V20140617,
+            "2014-07-22" => Self::V20140722,
+            "2014-07-26" => Self::V20140726,
+            "2014-08-04" => Self::V20140804,
+            "2014-08-20" => Self::V20140820,
+            "2014-09-08" => Self::V20140908,
+            "2014-10-07" => Self::V20141007,
+            "2014-11-05" => Self::V20141105,
+            "2014-11-20" => Self::V20141120,
+            "2014-12-08" => Self::V20141208,
+            "2014-12-17" => Self::V20141217,
+            "2014-12-22" => Self::V20141222,
+            "2015-01-11" => Self::V20150111,
+            "2015-01-26" => Self::V20150126,
+            "2015-02-10" => Self::V20150210,
+            "2015-02-16" => Self::V20150216,
+            "2015-02-18" => Self::V20150218,
+            "2015-03-24" => Self::V20150324,
+            "2015-04-07" => Self::V20150407,
+            "2015-06-15" => Self::V20150615,
+            "2015-07-07" => Self::V20150707,
+            "2015-07-13" => Self::V20150713,
+            "2015-07-28" => Self::V20150728,
+            "2015-08-07" => Self::V20150807,
+            "2015-08-19" => Self::V20150819,
+            "2015-09-03" => Self::V20150903,
+            "2015-09-08" => Self::V20150908,
+            "2015-09-23" => Self::V20150923,
+            "2015-10-01" => Self::V20151001,
+            "2015-10-12" => Self::V20151012,
+            "2015-10-16" => Self::V20151016,
+            "2016-02-03" => Self::V20160203,
+            "2016-02-19" => Self::V20160219,
+            "2016-02-22" => Self::V20160222,
+            "2016-02-23" => Self::V20160223,
+            "2016-02-29" => Self::V20160229,
+            "2016-03-07" => Self::V20160307,
+            "2016-06-15" => Self::V20160615,
+            "2016-07-06" => Self::V20160706,
+            "2016-10-19" => Self::V20161019,
+            "2017-01-27" => Self::V20170127,
+            "2017-02-14" => Self::V20170214,
+            "2017-04-06" => Self::V20170406,
+            "2017-05-25" => Self::V20170525,
+            "2017-06-05" => Self::V20170605,
+            "2017-08-15" => Self::V20170815,
+            "2017-12-14" => Self::V20171214,
+            "2018-01-23" => Self::V20180123,
+            "2018-02-05" => Self::V20180205,
+            "2018-02-06" => Self::V20180206,
+            "2018-02-28" => Self::V20180228,
+            "2018-05-21" => Self::V20180521,
+            "2018-07-27" => Self::V20180727,
+            "2018-08-23" => Self::V20180823,
+            "2018-09-06" => Self::V20180906,
+            "2018-09-24" => Self::V20180924,
+            "2018-10-31" => Self::V20181031,
+            "2018-11-08" => Self::V20181108,
+            "2019-02-11" => Self::V20190211,
+            "2019-02-19" => Self::V20190219,
+            "2019-03-14" => Self::V20190314,
+            "2019-05-16" => Self::V20190516,
+            "2019-08-14" => Self::V20190814,
+            "2019-09-09" => Self::V20190909,
+            "2019-10-08" => Self::V20191008,
+            "2019-10-17" => Self::V20191017,
+            "2019-11-05" => Self::V20191105,
+            "2019-12-03" => Self::V20191203,
+            "2020-03-02" => Self::V20200302,
+            "2020-08-27" => Self::V20200827,
+            "2022-08-01" => Self::V20220801,
+            "2022-11-15" => Self::V20221115,
+            "2023-08-16" => Self::V20230816,
+            "2023-10-16" => Self::V20231016,
+            "2024-04-10" => Self::V20240410,
+            "2024-06-20" => Self::V20240620,
+            "2024-09-30.acacia" => Self::V20240930Acacia,
+            "2024-10-28.acacia" => Self::V20241028Acacia,
+            "2024-11-20.acacia" => Self::V20241120Acacia,
+            "2024-12-18.acacia" => Self::V20241218Acacia,
+            "2025-01-27.acacia" => Self::V20250127Acacia,
+            "2025-02-24.acacia" => Self::V20250224Acacia,
+            "2025-03-01.dashboard" => Self::V20250301Dashboard,
+            "2025-03-31.basil" => Self::V20250331Basil,
+            "2025-04-30.basil" => Self::V20250430Basil,
+            "2025-05-28.basil" => Self::V20250528Basil,
+            "2025-06-30.basil" => Self::V20250630Basil,
+            "2025-07-30.basil" => Self::V20250730Basil,
+            "2025-08-27.basil" => Self::V20250827Basil,
+            "2025-09-30.clover" => Self::V20250930Clover,
+            "2025-10-29.clover" => Self::V20251029Clover,
+            "2025-11-17.clover" => Self::V20251117Clover,
+            "2025-12-15.clover" => Self::V20251215Clover,
+            "2026-01-28.clover" => Self::V20260128Clover,
+            "2026-02-25.clover" => Self::V20260225Clover,
+            "2026-03-25.dahlia" => Self::V20260325Dahlia,
+            "2026-04-22.dahlia" => Self::V20260422Dahlia,
+            "2026-05-27.dahlia" => Self::V20260527Dahlia,
+            "2026-06-24.dahlia" => Self::V20260624Dahlia,
+            "2026-07-29.dahlia" => Self::V20260729Dahlia,
+            "2026-08-26.dahlia" => Self::V20260826Dahlia,
+            "2026-09-30.endive" => Self::V20260930Endive,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-impl ::std::fmt::Display for CreateWebhookEndpointApiVersion {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CreateWebhookEndpointApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateWebhookEndpointApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        let Ok(parsed) = value.parse();
-        Ok(parsed)
-    }
-}
+super::impl_string_enum!(CreateWebhookEndpointApiVersion);
 /// Parameters of [`create`](super::webhook_endpoints::WebhookEndpoint::create).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CreateWebhookEndpoint {

@@ -2,12 +2,19 @@
 //! schema and parameter descriptions are already Markdown. Both end up as Markdown with absolute
 //! links, because relative `/docs/...` links would point into docs.rs.
 
+thread_local! {
+    /// Setting up a converter costs about as much as a conversion, so each thread keeps one.
+    static CONVERTER: htmd::HtmlToMarkdown = htmd::HtmlToMarkdown::new();
+}
+
 /// Converts a description to Markdown for rustdoc.
 pub fn markdown(description: &str) -> String {
     let description = description.trim();
     let text = if looks_like_html(description) {
         // htmd only fails on I/O errors of its in-memory parser; keep the raw text if it ever does.
-        htmd::convert(description).unwrap_or_else(|_| description.to_string())
+        CONVERTER
+            .with(|converter| converter.convert(description))
+            .unwrap_or_else(|_| description.to_string())
     } else {
         description.to_string()
     };

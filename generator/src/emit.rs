@@ -200,18 +200,26 @@ fn structure(
     }
 }
 
-/// `Deserialize` for a response struct. Unlike serde's derive it reads only JSON objects
-/// (`deserialize_map`), and matches keys with one shared runtime seed, so each struct compiles
-/// to a single small visitor: responses are most of the generated crate's compile time.
+/// `Deserialize` for a response struct: `from_fields` reads a JSON object's members, and the
+/// runtime's `impl_deserialize_object!` wraps it in a visitor. Unlike serde's derive it reads only
+/// objects, and matches keys with one shared runtime seed, so each struct compiles to a single
+/// small visitor: responses are most of the generated crate's compile time.
 fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
     let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
     sorted.sort_by(|a, b| a.1.wire_name.cmp(&b.1.wire_name));
     let slot = |index: usize| format_ident!("slot_{index}");
     let slots: Vec<Ident> = (0..fields.len()).map(slot).collect();
     let wires = sorted.iter().map(|(_, f)| f.wire_name.as_str());
-    let arms = sorted.iter().enumerate().map(|(position, (index, _))| {
+    // A field that is an `Option` anyway reads straight into its slot (`null` is `None`); a
+    // required one is wrapped, so a missing key can be told apart.
+    let arms = sorted.iter().enumerate().map(|(position, (index, field))| {
+        let position = proc_macro2::Literal::usize_unsuffixed(position);
         let slot = slot(*index);
-        quote! { #position => #slot = Some(map.next_value()?), }
+        if field.required {
+            quote! { #position => #slot = Some(map.next_value()?), }
+        } else {
+            quote! { #position => #slot = map.next_value()?, }
+        }
     });
     let inits = fields.iter().zip(&slots).map(|(field, slot)| {
         let field_name = ident(&field.name);
@@ -219,10 +227,9 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
         if field.required {
             quote! { #field_name: super::required(#slot, #wire)? }
         } else {
-            quote! { #field_name: #slot.unwrap_or_default() }
+            quote! { #field_name: #slot }
         }
     });
-    let expecting = format!("a {name} object");
     let read_fields = if fields.is_empty() {
         quote! {
             while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
@@ -242,24 +249,19 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
             }
         }
     };
+    let allow_deprecated = fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            #[allow(deprecated)]
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #read_fields
-                        Ok(#name { #(#inits,)* })
-                    }
-                }
-                deserializer.deserialize_map(Visitor)
+        impl #name {
+            #allow_deprecated
+            fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #read_fields
+                Ok(Self { #(#inits,)* })
             }
         }
+        super::impl_deserialize_object!(#name);
     }
 }
 
@@ -317,35 +319,15 @@ fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
                     Self::#unknown(value) => value,
                 }
             }
-        }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
             #[inline]
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(match value {
+            fn from_wire(value: &str) -> Self {
+                match value {
                     #(#wires => Self::#names,)*
                     other => Self::#unknown(other.to_owned()),
-                })
+                }
             }
         }
-        impl ::std::fmt::Display for #name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                let Ok(parsed) = value.parse();
-                Ok(parsed)
-            }
-        }
+        super::impl_string_enum!(#name);
     }
 }
 
@@ -442,33 +424,7 @@ fn id(name: &Ident) -> TokenStream {
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize)]
         #[serde(transparent)]
         pub struct #name(String);
-        impl #name {
-            pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
-            }
-            #[inline]
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl From<String> for #name {
-            #[inline]
-            fn from(id: String) -> Self {
-                Self(id)
-            }
-        }
-        impl From<&str> for #name {
-            #[inline]
-            fn from(id: &str) -> Self {
-                Self(id.to_owned())
-            }
-        }
+        super::impl_id!(#name);
     }
 }
 

@@ -47,8 +47,13 @@ impl Config {
 
 /// Runs every stage and returns the generated crate's files, without touching the disk.
 pub fn generate(config: &Config) -> Result<Output> {
-    let api = lower_spec(config)?;
-    output::crate_files(&api, config)
+    let loaded = load::load(&config.spec, &config.overlays)?;
+    let api = lower::lower(&loaded)?;
+    // Freeing the parsed spec takes a while: it happens while the modules are being formatted.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(loaded));
+        output::crate_files(&api, config)
+    })
 }
 
 /// Loads and lowers a spec: the IR, for tools that inspect rather than emit.

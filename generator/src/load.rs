@@ -15,6 +15,8 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::pointer;
 
+mod sections;
+
 /// The checked document, kept both raw (for pointers) and parsed.
 pub struct Loaded {
     pub file: PathBuf,
@@ -39,10 +41,20 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
             format!("{message} (after applying overlays)")
         },
     };
-    validate(&doc, &blame)?;
-    // Path tracking slows parsing down, so it only runs again to locate a failure.
-    let api = match openapiv3::OpenAPI::deserialize(&doc) {
+    // The checks and the typed parse both only read the document: run them side by side. A
+    // failed check is reported first, as it names the problem more precisely.
+    let (checked, parsed) = std::thread::scope(|scope| {
+        let checks = scope.spawn(|| validate(&doc, &blame));
+        let parsed = openapiv3::OpenAPI::deserialize(&doc);
+        (checks.join(), parsed)
+    });
+    match checked {
+        Ok(result) => result?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    let api = match parsed {
         Ok(api) => api,
+        // Path tracking slows parsing down, so it only runs again to locate a failure.
         Err(_) => {
             let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc)
                 .err()
@@ -105,6 +117,10 @@ pub fn read_document(path: &Path) -> Result<Value> {
             message: err.to_string(),
         })
     } else {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if let Some(doc) = sections::parse_in_pieces(&text, threads) {
+            return Ok(doc);
+        }
         serde_yaml::from_str(&text).map_err(|err| Error::Syntax {
             file: path.to_path_buf(),
             line: err.location().map(|l| l.line()),
@@ -220,11 +236,14 @@ fn merge(node: &mut Value, update: &Value) {
     }
 }
 
+/// Builds the error for a problem at a JSON pointer of the document.
+type Blame<'a> = dyn Fn(String, String) -> Error + Sync + 'a;
+
 const SCHEMA_TYPES: &[&str] = &["string", "integer", "number", "boolean", "object", "array"];
 
 /// Checks what `openapiv3` would accept silently or lose: dangling `$ref`s, empty or misplaced
 /// `enum`s, unknown `type`s and cyclic `allOf` chains.
-fn validate(doc: &Value, blame: &dyn Fn(String, String) -> Error) -> Result<()> {
+fn validate(doc: &Value, blame: &Blame<'_>) -> Result<()> {
     walk(doc, doc, "#", blame)?;
     if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
         for name in schemas.keys() {
@@ -235,12 +254,7 @@ fn validate(doc: &Value, blame: &dyn Fn(String, String) -> Error) -> Result<()> 
     Ok(())
 }
 
-fn walk(
-    doc: &Value,
-    node: &Value,
-    at: &str,
-    blame: &dyn Fn(String, String) -> Error,
-) -> Result<()> {
+fn walk(doc: &Value, node: &Value, at: &str, blame: &Blame<'_>) -> Result<()> {
     match node {
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref") {
@@ -306,7 +320,7 @@ fn check_all_of_cycle(
     doc: &Value,
     at: &str,
     stack: &mut Vec<String>,
-    blame: &dyn Fn(String, String) -> Error,
+    blame: &Blame<'_>,
 ) -> Result<()> {
     if stack.iter().any(|seen| seen == at) {
         stack.push(at.to_string());

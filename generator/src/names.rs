@@ -18,7 +18,11 @@ const KEYWORDS: &[&str] = &[
 
 /// A `snake_case` identifier for a field, function, module or parameter.
 pub fn snake(name: &str) -> String {
-    let mut ident = ascii_only(name.to_snake_case());
+    let mut ident = if is_plain_snake(name) {
+        name.to_string()
+    } else {
+        ascii_only(name.to_snake_case())
+    };
     if ident.is_empty() {
         ident = "empty".into();
     }
@@ -33,7 +37,11 @@ pub fn snake(name: &str) -> String {
 
 /// An `UpperCamelCase` identifier for a type or variant.
 pub fn pascal(name: &str) -> String {
-    let mut ident = ascii_only(name.to_upper_camel_case());
+    let mut ident = if is_plain_snake(name) {
+        plain_snake_to_pascal(name)
+    } else {
+        ascii_only(name.to_upper_camel_case())
+    };
     if ident.is_empty() {
         ident = "Empty".into();
     }
@@ -44,6 +52,32 @@ pub fn pascal(name: &str) -> String {
         ident.push('_');
     }
     ident
+}
+
+/// Whether `name` is already `snake_case` in ASCII (`verification_session`, `3d_secure`), as
+/// nearly every name in Stripe's spec is. Such names take a direct path: case conversion is a
+/// good part of lowering's time, and for them heck's result is known (see the tests).
+fn is_plain_snake(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('_')
+        && !name.ends_with('_')
+        && !name.contains("__")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `UpperCamelCase` of a plain `snake_case` name: each word capitalized, underscores dropped.
+fn plain_snake_to_pascal(name: &str) -> String {
+    let mut pascal = String::with_capacity(name.len());
+    for word in name.split('_') {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            pascal.push(first.to_ascii_uppercase());
+            pascal.push_str(chars.as_str());
+        }
+    }
+    pascal
 }
 
 /// Drops characters that would make `proc_macro2::Ident::new` panic (heck keeps non-ASCII letters
@@ -123,6 +157,29 @@ mod tests {
         assert_eq!(pascal("*"), "Empty");
         assert_eq!(snake("größe€"), "gre");
         assert_eq!(pascal("✓ok"), "Ok");
+    }
+
+    #[test]
+    fn plain_snake_names_convert_as_heck_does() {
+        for name in [
+            "a",
+            "id",
+            "verification_session",
+            "3d_secure",
+            "three_d_secure_2",
+            "v1",
+            "line1_check",
+            "x_9",
+            "a1b2_c3",
+            "ach_credit_transfer",
+        ] {
+            assert!(is_plain_snake(name), "{name}");
+            assert_eq!(plain_snake_to_pascal(name), name.to_upper_camel_case());
+            assert_eq!(name, name.to_snake_case());
+        }
+        for name in ["_a", "a_", "a__b", "Ab", "a.b", "a-b", "", "ä"] {
+            assert!(!is_plain_snake(name), "{name}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../templates/runtime/client.rs"),
     ),
     ("error.rs", include_str!("../../templates/runtime/error.rs")),
+    ("impls.rs", include_str!("../../templates/runtime/impls.rs")),
     ("json.rs", include_str!("../../templates/runtime/json.rs")),
     (
         "pagination.rs",

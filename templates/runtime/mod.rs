@@ -3,6 +3,7 @@
 
 mod client;
 mod error;
+mod impls;
 mod json;
 mod pagination;
 mod types;
