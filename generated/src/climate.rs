@@ -4,11 +4,8 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderCancellationReason {
-    /// `expired`
     Expired,
-    /// `product_unavailable`
     ProductUnavailable,
-    /// `requested`
     Requested,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -66,15 +63,10 @@ super::impl_string_enum!(OrderObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
-    /// `awaiting_funds`
     AwaitingFunds,
-    /// `canceled`
     Canceled,
-    /// `confirmed`
     Confirmed,
-    /// `delivered`
     Delivered,
-    /// `open`
     Open,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -196,36 +188,33 @@ impl Order {
         let mut slot_19 = None;
         let mut slot_20 = None;
         let mut slot_21 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "amount_fees",
-                        "amount_subtotal",
-                        "amount_total",
-                        "beneficiary",
-                        "canceled_at",
-                        "cancellation_reason",
-                        "certificate",
-                        "confirmed_at",
-                        "created",
-                        "currency",
-                        "delayed_at",
-                        "delivered_at",
-                        "delivery_details",
-                        "expected_delivery_year",
-                        "id",
-                        "livemode",
-                        "metadata",
-                        "metric_tons",
-                        "object",
-                        "product",
-                        "product_substituted_at",
-                        "status",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "amount_fees",
+                "amount_subtotal",
+                "amount_total",
+                "beneficiary",
+                "canceled_at",
+                "cancellation_reason",
+                "certificate",
+                "confirmed_at",
+                "created",
+                "currency",
+                "delayed_at",
+                "delivered_at",
+                "delivery_details",
+                "expected_delivery_year",
+                "id",
+                "livemode",
+                "metadata",
+                "metric_tons",
+                "object",
+                "product",
+                "product_substituted_at",
+                "status",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -249,9 +238,7 @@ impl Order {
                 19 => slot_19 = Some(map.next_value()?),
                 20 => slot_20 = map.next_value()?,
                 21 => slot_21 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -373,23 +360,20 @@ impl Product {
         let mut slot_6 = None;
         let mut slot_7 = None;
         let mut slot_8 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "created",
-                        "current_prices_per_metric_ton",
-                        "delivery_year",
-                        "id",
-                        "livemode",
-                        "metric_tons_available",
-                        "name",
-                        "object",
-                        "suppliers",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "created",
+                "current_prices_per_metric_ton",
+                "delivery_year",
+                "id",
+                "livemode",
+                "metric_tons_available",
+                "name",
+                "object",
+                "suppliers",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -400,9 +384,7 @@ impl Product {
                 6 => slot_6 = Some(map.next_value()?),
                 7 => slot_7 = Some(map.next_value()?),
                 8 => slot_8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -461,13 +443,9 @@ super::impl_string_enum!(SupplierObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupplierRemovalPathway {
-    /// `biomass_carbon_removal_and_storage`
     BiomassCarbonRemovalAndStorage,
-    /// `direct_air_capture`
     DirectAirCapture,
-    /// `enhanced_weathering`
     EnhancedWeathering,
-    /// `marine_carbon_removal`
     MarineCarbonRemoval,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -541,21 +519,18 @@ impl Supplier {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "id",
-                        "info_url",
-                        "livemode",
-                        "locations",
-                        "name",
-                        "object",
-                        "removal_pathway",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "id",
+                "info_url",
+                "livemode",
+                "locations",
+                "name",
+                "object",
+                "removal_pathway",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -564,9 +539,7 @@ impl Supplier {
                 4 => slot_4 = Some(map.next_value()?),
                 5 => slot_5 = Some(map.next_value()?),
                 6 => slot_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -600,13 +573,8 @@ impl ClimateRemovalsBeneficiary {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["public_name"]))? {
-            match field {
-                0 => slot_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
+        while super::next_field(&mut map, &["public_name"])?.is_some() {
+            slot_0 = Some(map.next_value()?);
         }
         Ok(Self {
             public_name: super::required(slot_0, "public_name")?,
@@ -637,20 +605,17 @@ impl ClimateRemovalsLocation {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(&["city", "country", "latitude", "longitude", "region"]),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["city", "country", "latitude", "longitude", "region"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = Some(map.next_value()?),
                 2 => slot_2 = map.next_value()?,
                 3 => slot_3 = map.next_value()?,
                 4 => slot_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -686,28 +651,17 @@ impl ClimateRemovalsOrderDeliveries {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "delivered_at",
-                        "location",
-                        "metric_tons",
-                        "registry_url",
-                        "supplier",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["delivered_at", "location", "metric_tons", "registry_url", "supplier"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = Some(map.next_value()?),
                 3 => slot_3 = map.next_value()?,
                 4 => slot_4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -737,18 +691,15 @@ impl ClimateRemovalsProductsPrice {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(&["amount_fees", "amount_subtotal", "amount_total"]),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["amount_fees", "amount_subtotal", "amount_total"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
                 2 => slot_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {

@@ -31,9 +31,7 @@ super::impl_string_enum!(OnrampQuotesObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnrampQuotesSourceCurrency {
-    /// `eur`
     Eur,
-    /// `usd`
     Usd,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -105,21 +103,18 @@ impl OnrampQuotes {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "destination_network_quotes",
-                        "id",
-                        "livemode",
-                        "object",
-                        "rate_fetched_at",
-                        "source_amount",
-                        "source_currency",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "destination_network_quotes",
+                "id",
+                "livemode",
+                "object",
+                "rate_fetched_at",
+                "source_amount",
+                "source_currency",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -128,9 +123,7 @@ impl OnrampQuotes {
                 4 => slot_4 = Some(map.next_value()?),
                 5 => slot_5 = Some(map.next_value()?),
                 6 => slot_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -187,15 +180,10 @@ super::impl_string_enum!(OnrampSessionObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnrampSessionStatus {
-    /// `fulfillment_complete`
     FulfillmentComplete,
-    /// `fulfillment_processing`
     FulfillmentProcessing,
-    /// `initialized`
     Initialized,
-    /// `rejected`
     Rejected,
-    /// `requires_payment`
     RequiresPayment,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -281,24 +269,21 @@ impl OnrampSession {
         let mut slot_7 = None;
         let mut slot_8 = None;
         let mut slot_9 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "client_secret",
-                        "created",
-                        "id",
-                        "kyc_details_provided",
-                        "livemode",
-                        "metadata",
-                        "object",
-                        "redirect_url",
-                        "status",
-                        "transaction_details",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "client_secret",
+                "created",
+                "id",
+                "kyc_details_provided",
+                "livemode",
+                "metadata",
+                "object",
+                "redirect_url",
+                "status",
+                "transaction_details",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -310,9 +295,7 @@ impl OnrampSession {
                 7 => slot_7 = map.next_value()?,
                 8 => slot_8 = Some(map.next_value()?),
                 9 => slot_9 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -350,13 +333,8 @@ impl CryptoOnrampDestinationTags {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["stellar"]))? {
-            match field {
-                0 => slot_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
+        while super::next_field(&mut map, &["stellar"])?.is_some() {
+            slot_0 = map.next_value()?;
         }
         Ok(Self { stellar: slot_0 })
     }
@@ -366,19 +344,12 @@ super::impl_deserialize_object!(CryptoOnrampDestinationTags);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampNetworkQuoteDestinationCurrency {
-    /// `avax`
     Avax,
-    /// `btc`
     Btc,
-    /// `eth`
     Eth,
-    /// `matic`
     Matic,
-    /// `sol`
     Sol,
-    /// `usdc`
     Usdc,
-    /// `xlm`
     Xlm,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -417,23 +388,14 @@ super::impl_string_enum!(CryptoOnrampNetworkQuoteDestinationCurrency);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampNetworkQuoteDestinationNetwork {
-    /// `avalanche`
     Avalanche,
-    /// `base`
     Base,
-    /// `bitcoin`
     Bitcoin,
-    /// `ethereum`
     Ethereum,
-    /// `optimism`
     Optimism,
-    /// `polygon`
     Polygon,
-    /// `solana`
     Solana,
-    /// `stellar`
     Stellar,
-    /// `worldchain`
     Worldchain,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -498,20 +460,17 @@ impl CryptoOnrampNetworkQuote {
         let mut slot_3 = None;
         let mut slot_4 = None;
         let mut slot_5 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "destination_amount",
-                        "destination_currency",
-                        "destination_network",
-                        "fees",
-                        "id",
-                        "source_total_amount",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "destination_amount",
+                "destination_currency",
+                "destination_network",
+                "fees",
+                "id",
+                "source_total_amount",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -519,9 +478,7 @@ impl CryptoOnrampNetworkQuote {
                 3 => slot_3 = Some(map.next_value()?),
                 4 => slot_4 = Some(map.next_value()?),
                 5 => slot_5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -550,17 +507,14 @@ impl CryptoOnrampNetworkQuoteFees {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(&["network_fee_monetary", "transaction_fee_monetary"]),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["network_fee_monetary", "transaction_fee_monetary"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -609,23 +563,20 @@ impl CryptoOnrampNetworkQuotes {
         let mut slot_6 = None;
         let mut slot_7 = None;
         let mut slot_8 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "avalanche",
-                        "base_network",
-                        "bitcoin",
-                        "ethereum",
-                        "optimism",
-                        "polygon",
-                        "solana",
-                        "stellar",
-                        "worldchain",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "avalanche",
+                "base_network",
+                "bitcoin",
+                "ethereum",
+                "optimism",
+                "polygon",
+                "solana",
+                "stellar",
+                "worldchain",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -636,9 +587,7 @@ impl CryptoOnrampNetworkQuotes {
                 6 => slot_6 = map.next_value()?,
                 7 => slot_7 = map.next_value()?,
                 8 => slot_8 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -658,19 +607,12 @@ super::impl_deserialize_object!(CryptoOnrampNetworkQuotes);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsDestinationCurrencies {
-    /// `avax`
     Avax,
-    /// `btc`
     Btc,
-    /// `eth`
     Eth,
-    /// `matic`
     Matic,
-    /// `sol`
     Sol,
-    /// `usdc`
     Usdc,
-    /// `xlm`
     Xlm,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -709,19 +651,12 @@ super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationCurrencies);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsDestinationCurrency {
-    /// `avax`
     Avax,
-    /// `btc`
     Btc,
-    /// `eth`
     Eth,
-    /// `matic`
     Matic,
-    /// `sol`
     Sol,
-    /// `usdc`
     Usdc,
-    /// `xlm`
     Xlm,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -760,23 +695,14 @@ super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationCurrency);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsDestinationNetwork {
-    /// `avalanche`
     Avalanche,
-    /// `base`
     Base,
-    /// `bitcoin`
     Bitcoin,
-    /// `ethereum`
     Ethereum,
-    /// `optimism`
     Optimism,
-    /// `polygon`
     Polygon,
-    /// `solana`
     Solana,
-    /// `stellar`
     Stellar,
-    /// `worldchain`
     Worldchain,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -818,23 +744,14 @@ super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationNetwork);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsDestinationNetworks {
-    /// `avalanche`
     Avalanche,
-    /// `base`
     Base,
-    /// `bitcoin`
     Bitcoin,
-    /// `ethereum`
     Ethereum,
-    /// `optimism`
     Optimism,
-    /// `polygon`
     Polygon,
-    /// `solana`
     Solana,
-    /// `stellar`
     Stellar,
-    /// `worldchain`
     Worldchain,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -877,9 +794,7 @@ super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationNetworks);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CryptoOnrampTransactionDetailsSourceCurrency {
-    /// `eur`
     Eur,
-    /// `usd`
     Usd,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -956,27 +871,24 @@ impl CryptoOnrampTransactionDetails {
         let mut slot_10 = None;
         let mut slot_11 = None;
         let mut slot_12 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "destination_amount",
-                        "destination_currencies",
-                        "destination_currency",
-                        "destination_network",
-                        "destination_networks",
-                        "fees",
-                        "lock_wallet_address",
-                        "settlement_speed",
-                        "source_amount",
-                        "source_currency",
-                        "transaction_id",
-                        "wallet_address",
-                        "wallet_addresses",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "destination_amount",
+                "destination_currencies",
+                "destination_currency",
+                "destination_network",
+                "destination_networks",
+                "fees",
+                "lock_wallet_address",
+                "settlement_speed",
+                "source_amount",
+                "source_currency",
+                "transaction_id",
+                "wallet_address",
+                "wallet_addresses",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -991,9 +903,7 @@ impl CryptoOnrampTransactionDetails {
                 10 => slot_10 = map.next_value()?,
                 11 => slot_11 = map.next_value()?,
                 12 => slot_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1029,17 +939,14 @@ impl CryptoOnrampTransactionFees {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(&["network_fee_amount", "transaction_fee_amount"]),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["network_fee_amount", "transaction_fee_amount"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1097,27 +1004,24 @@ impl CryptoOnrampWalletAddresses {
         let mut slot_10 = None;
         let mut slot_11 = None;
         let mut slot_12 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "avalanche",
-                        "base_network",
-                        "bitcoin",
-                        "celo",
-                        "destination_tags",
-                        "ethereum",
-                        "optimism",
-                        "polygon",
-                        "solana",
-                        "stellar",
-                        "sui",
-                        "tempo",
-                        "worldchain",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "avalanche",
+                "base_network",
+                "bitcoin",
+                "celo",
+                "destination_tags",
+                "ethereum",
+                "optimism",
+                "polygon",
+                "solana",
+                "stellar",
+                "sui",
+                "tempo",
+                "worldchain",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1132,9 +1036,7 @@ impl CryptoOnrampWalletAddresses {
                 10 => slot_10 = map.next_value()?,
                 11 => slot_11 = map.next_value()?,
                 12 => slot_12 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {

@@ -15,17 +15,14 @@ impl ForwardedRequestContext {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(&["destination_duration", "destination_ip_address"]),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["destination_duration", "destination_ip_address"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -80,16 +77,15 @@ impl ForwardedRequestDetails {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["body", "headers", "http_method"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["body", "headers", "http_method"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
                 2 => slot_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -115,14 +111,11 @@ impl ForwardedRequestHeader {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["name", "value"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["name", "value"])? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -150,16 +143,15 @@ impl ForwardedResponseDetails {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["body", "headers", "status"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["body", "headers", "status"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
                 2 => slot_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -200,15 +192,10 @@ super::impl_string_enum!(RequestObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestReplacements {
-    /// `card_cvc`
     CardCvc,
-    /// `card_expiry`
     CardExpiry,
-    /// `card_number`
     CardNumber,
-    /// `cardholder_name`
     CardholderName,
-    /// `request_signature`
     RequestSignature,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -311,25 +298,22 @@ impl Request {
         let mut slot_8 = None;
         let mut slot_9 = None;
         let mut slot_10 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "created",
-                        "id",
-                        "livemode",
-                        "metadata",
-                        "object",
-                        "payment_method",
-                        "replacements",
-                        "request_context",
-                        "request_details",
-                        "response_details",
-                        "url",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "created",
+                "id",
+                "livemode",
+                "metadata",
+                "object",
+                "payment_method",
+                "replacements",
+                "request_context",
+                "request_details",
+                "response_details",
+                "url",
+            ],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -342,9 +326,7 @@ impl Request {
                 8 => slot_8 = map.next_value()?,
                 9 => slot_9 = map.next_value()?,
                 10 => slot_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {

@@ -26,13 +26,10 @@ impl Address {
         let mut slot_3 = None;
         let mut slot_4 = None;
         let mut slot_5 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &["city", "country", "line1", "line2", "postal_code", "state"],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["city", "country", "line1", "line2", "postal_code", "state"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -40,9 +37,7 @@ impl Address {
                 3 => slot_3 = map.next_value()?,
                 4 => slot_4 = map.next_value()?,
                 5 => slot_5 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -74,16 +69,12 @@ impl GelatoDataDocumentReportDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -112,16 +103,12 @@ impl GelatoDataDocumentReportExpirationDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -150,16 +137,12 @@ impl GelatoDataDocumentReportIssuedDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -188,16 +171,12 @@ impl GelatoDataIdNumberReportDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -226,16 +205,12 @@ impl GelatoDataVerifiedOutputsDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["day", "month", "year"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -252,9 +227,7 @@ super::impl_deserialize_object!(GelatoDataVerifiedOutputsDate);
 pub enum GelatoDocumentReportSex {
     /// `[redacted]`
     Redacted,
-    /// `female`
     Female,
-    /// `male`
     Male,
     /// `unknown`
     Unknown2,
@@ -289,9 +262,7 @@ super::impl_string_enum!(GelatoDocumentReportSex);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportStatus {
-    /// `unverified`
     Unverified,
-    /// `verified`
     Verified,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -320,11 +291,8 @@ super::impl_string_enum!(GelatoDocumentReportStatus);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportType {
-    /// `driving_license`
     DrivingLicense,
-    /// `id_card`
     IdCard,
-    /// `passport`
     Passport,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -406,29 +374,26 @@ impl GelatoDocumentReport {
         let mut slot_12 = None;
         let mut slot_13 = None;
         let mut slot_14 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "address",
-                        "dob",
-                        "error",
-                        "expiration_date",
-                        "files",
-                        "first_name",
-                        "issued_date",
-                        "issuing_country",
-                        "last_name",
-                        "number",
-                        "sex",
-                        "status",
-                        "type",
-                        "unparsed_place_of_birth",
-                        "unparsed_sex",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "address",
+                "dob",
+                "error",
+                "expiration_date",
+                "files",
+                "first_name",
+                "issued_date",
+                "issuing_country",
+                "last_name",
+                "number",
+                "sex",
+                "status",
+                "type",
+                "unparsed_place_of_birth",
+                "unparsed_sex",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -445,9 +410,7 @@ impl GelatoDocumentReport {
                 12 => slot_12 = map.next_value()?,
                 13 => slot_13 = map.next_value()?,
                 14 => slot_14 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -474,11 +437,8 @@ super::impl_deserialize_object!(GelatoDocumentReport);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportErrorCode {
-    /// `document_expired`
     DocumentExpired,
-    /// `document_type_not_supported`
     DocumentTypeNotSupported,
-    /// `document_unverified_other`
     DocumentUnverifiedOther,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -519,14 +479,11 @@ impl GelatoDocumentReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -540,9 +497,7 @@ super::impl_deserialize_object!(GelatoDocumentReportError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoEmailReportStatus {
-    /// `unverified`
     Unverified,
-    /// `verified`
     Verified,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -585,16 +540,15 @@ impl GelatoEmailReport {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["email", "error", "status"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["email", "error", "status"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -609,9 +563,7 @@ super::impl_deserialize_object!(GelatoEmailReport);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoEmailReportErrorCode {
-    /// `email_unverified_other`
     EmailUnverifiedOther,
-    /// `email_verification_declined`
     EmailVerificationDeclined,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -650,14 +602,11 @@ impl GelatoEmailReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -671,11 +620,8 @@ super::impl_deserialize_object!(GelatoEmailReportError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoIdNumberReportIdNumberType {
-    /// `br_cpf`
     BrCpf,
-    /// `sg_nric`
     SgNric,
-    /// `us_ssn`
     UsSsn,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -706,9 +652,7 @@ super::impl_string_enum!(GelatoIdNumberReportIdNumberType);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoIdNumberReportStatus {
-    /// `unverified`
     Unverified,
-    /// `verified`
     Verified,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -763,21 +707,18 @@ impl GelatoIdNumberReport {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "dob",
-                        "error",
-                        "first_name",
-                        "id_number",
-                        "id_number_type",
-                        "last_name",
-                        "status",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "dob",
+                "error",
+                "first_name",
+                "id_number",
+                "id_number_type",
+                "last_name",
+                "status",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -786,9 +727,7 @@ impl GelatoIdNumberReport {
                 4 => slot_4 = map.next_value()?,
                 5 => slot_5 = map.next_value()?,
                 6 => slot_6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -807,11 +746,8 @@ super::impl_deserialize_object!(GelatoIdNumberReport);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoIdNumberReportErrorCode {
-    /// `id_number_insufficient_document_data`
     IdNumberInsufficientDocumentData,
-    /// `id_number_mismatch`
     IdNumberMismatch,
-    /// `id_number_unverified_other`
     IdNumberUnverifiedOther,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -856,14 +792,11 @@ impl GelatoIdNumberReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -877,9 +810,7 @@ super::impl_deserialize_object!(GelatoIdNumberReportError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoPhoneReportStatus {
-    /// `unverified`
     Unverified,
-    /// `verified`
     Verified,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -922,16 +853,15 @@ impl GelatoPhoneReport {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["error", "phone", "status"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["error", "phone", "status"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -946,9 +876,7 @@ super::impl_deserialize_object!(GelatoPhoneReport);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoPhoneReportErrorCode {
-    /// `phone_unverified_other`
     PhoneUnverifiedOther,
-    /// `phone_verification_declined`
     PhoneVerificationDeclined,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -987,14 +915,11 @@ impl GelatoPhoneReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1020,14 +945,11 @@ impl GelatoProvidedDetails {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["email", "phone"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["email", "phone"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1051,15 +973,11 @@ impl GelatoRelatedPerson {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["account", "person"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["account", "person"])? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1072,11 +990,8 @@ super::impl_deserialize_object!(GelatoRelatedPerson);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoReportDocumentOptionsAllowedTypes {
-    /// `driving_license`
     DrivingLicense,
-    /// `id_card`
     IdCard,
-    /// `passport`
     Passport,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1127,26 +1042,21 @@ impl GelatoReportDocumentOptions {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "allowed_types",
-                        "require_id_number",
-                        "require_live_capture",
-                        "require_matching_selfie",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "allowed_types",
+                "require_id_number",
+                "require_live_capture",
+                "require_matching_selfie",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
                 3 => slot_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1165,9 +1075,7 @@ impl GelatoReportIdNumberOptions {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-            map.next_value::<::serde::de::IgnoredAny>()?;
-        }
+        while super::next_field(&mut map, &[])?.is_some() {}
         Ok(Self {})
     }
 }
@@ -1176,9 +1084,7 @@ super::impl_deserialize_object!(GelatoReportIdNumberOptions);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSelfieReportStatus {
-    /// `unverified`
     Unverified,
-    /// `verified`
     Verified,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1224,17 +1130,16 @@ impl GelatoSelfieReport {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["document", "error", "selfie", "status"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["document", "error", "selfie", "status"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
                 3 => slot_3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1250,13 +1155,9 @@ super::impl_deserialize_object!(GelatoSelfieReport);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSelfieReportErrorCode {
-    /// `selfie_document_missing_photo`
     SelfieDocumentMissingPhoto,
-    /// `selfie_face_mismatch`
     SelfieFaceMismatch,
-    /// `selfie_manipulated`
     SelfieManipulated,
-    /// `selfie_unverified_other`
     SelfieUnverifiedOther,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1299,14 +1200,11 @@ impl GelatoSelfieReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1319,11 +1217,8 @@ super::impl_deserialize_object!(GelatoSelfieReportError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionDocumentOptionsAllowedTypes {
-    /// `driving_license`
     DrivingLicense,
-    /// `id_card`
     IdCard,
-    /// `passport`
     Passport,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1374,26 +1269,21 @@ impl GelatoSessionDocumentOptions {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "allowed_types",
-                        "require_id_number",
-                        "require_live_capture",
-                        "require_matching_selfie",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "allowed_types",
+                "require_id_number",
+                "require_live_capture",
+                "require_matching_selfie",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
                 3 => slot_3 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1417,15 +1307,8 @@ impl GelatoSessionEmailOptions {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["require_verification"]))?
-        {
-            match field {
-                0 => slot_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
+        while super::next_field(&mut map, &["require_verification"])?.is_some() {
+            slot_0 = map.next_value()?;
         }
         Ok(Self {
             require_verification: slot_0,
@@ -1440,9 +1323,7 @@ impl GelatoSessionIdNumberOptions {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-            map.next_value::<::serde::de::IgnoredAny>()?;
-        }
+        while super::next_field(&mut map, &[])?.is_some() {}
         Ok(Self {})
     }
 }
@@ -1451,43 +1332,24 @@ super::impl_deserialize_object!(GelatoSessionIdNumberOptions);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionLastErrorCode {
-    /// `abandoned`
     Abandoned,
-    /// `consent_declined`
     ConsentDeclined,
-    /// `country_not_supported`
     CountryNotSupported,
-    /// `device_not_supported`
     DeviceNotSupported,
-    /// `document_expired`
     DocumentExpired,
-    /// `document_type_not_supported`
     DocumentTypeNotSupported,
-    /// `document_unverified_other`
     DocumentUnverifiedOther,
-    /// `email_unverified_other`
     EmailUnverifiedOther,
-    /// `email_verification_declined`
     EmailVerificationDeclined,
-    /// `id_number_insufficient_document_data`
     IdNumberInsufficientDocumentData,
-    /// `id_number_mismatch`
     IdNumberMismatch,
-    /// `id_number_unverified_other`
     IdNumberUnverifiedOther,
-    /// `phone_unverified_other`
     PhoneUnverifiedOther,
-    /// `phone_verification_declined`
     PhoneVerificationDeclined,
-    /// `selfie_document_missing_photo`
     SelfieDocumentMissingPhoto,
-    /// `selfie_face_mismatch`
     SelfieFaceMismatch,
-    /// `selfie_manipulated`
     SelfieManipulated,
-    /// `selfie_unverified_other`
     SelfieUnverifiedOther,
-    /// `under_supported_age`
     UnderSupportedAge,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1565,14 +1427,11 @@ impl GelatoSessionLastError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["code", "reason"]))?
-        {
+        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1586,9 +1445,7 @@ super::impl_deserialize_object!(GelatoSessionLastError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionMatchingOptionsDob {
-    /// `none`
     None,
-    /// `similar`
     Similar,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1617,9 +1474,7 @@ super::impl_string_enum!(GelatoSessionMatchingOptionsDob);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionMatchingOptionsName {
-    /// `none`
     None,
-    /// `similar`
     Similar,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1660,13 +1515,11 @@ impl GelatoSessionMatchingOptions {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["dob", "name"]))? {
+        while let Some(field) = super::next_field(&mut map, &["dob", "name"])? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self { dob: slot_0, name: slot_1 })
@@ -1685,15 +1538,8 @@ impl GelatoSessionPhoneOptions {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["require_verification"]))?
-        {
-            match field {
-                0 => slot_0 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
+        while super::next_field(&mut map, &["require_verification"])?.is_some() {
+            slot_0 = map.next_value()?;
         }
         Ok(Self {
             require_verification: slot_0,
@@ -1715,15 +1561,14 @@ impl GelatoVerificationReportOptions {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["document", "id_number"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["document", "id_number"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1756,22 +1601,17 @@ impl GelatoVerificationSessionOptions {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &["document", "email", "id_number", "matching", "phone"],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["document", "email", "id_number", "matching", "phone"],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
                 2 => slot_2 = map.next_value()?,
                 3 => slot_3 = map.next_value()?,
                 4 => slot_4 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1788,11 +1628,8 @@ super::impl_deserialize_object!(GelatoVerificationSessionOptions);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoVerifiedOutputsIdNumberType {
-    /// `br_cpf`
     BrCpf,
-    /// `sg_nric`
     SgNric,
-    /// `us_ssn`
     UsSsn,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -1825,9 +1662,7 @@ super::impl_string_enum!(GelatoVerifiedOutputsIdNumberType);
 pub enum GelatoVerifiedOutputsSex {
     /// `[redacted]`
     Redacted,
-    /// `female`
     Female,
-    /// `male`
     Male,
     /// `unknown`
     Unknown2,
@@ -1899,25 +1734,22 @@ impl GelatoVerifiedOutputs {
         let mut slot_8 = None;
         let mut slot_9 = None;
         let mut slot_10 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "address",
-                        "dob",
-                        "email",
-                        "first_name",
-                        "id_number",
-                        "id_number_type",
-                        "last_name",
-                        "phone",
-                        "sex",
-                        "unparsed_place_of_birth",
-                        "unparsed_sex",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "address",
+                "dob",
+                "email",
+                "first_name",
+                "id_number",
+                "id_number_type",
+                "last_name",
+                "phone",
+                "sex",
+                "unparsed_place_of_birth",
+                "unparsed_sex",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1930,9 +1762,7 @@ impl GelatoVerifiedOutputs {
                 8 => slot_8 = map.next_value()?,
                 9 => slot_9 = map.next_value()?,
                 10 => slot_10 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -1982,11 +1812,8 @@ super::impl_string_enum!(VerificationReportObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationReportType {
-    /// `document`
     Document,
-    /// `id_number`
     IdNumber,
-    /// `verification_flow`
     VerificationFlow,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -2091,28 +1918,25 @@ impl VerificationReport {
         let mut slot_11 = None;
         let mut slot_12 = None;
         let mut slot_13 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "client_reference_id",
-                        "created",
-                        "document",
-                        "email",
-                        "id",
-                        "id_number",
-                        "livemode",
-                        "object",
-                        "options",
-                        "phone",
-                        "selfie",
-                        "type",
-                        "verification_flow",
-                        "verification_session",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "client_reference_id",
+                "created",
+                "document",
+                "email",
+                "id",
+                "id_number",
+                "livemode",
+                "object",
+                "options",
+                "phone",
+                "selfie",
+                "type",
+                "verification_flow",
+                "verification_session",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = Some(map.next_value()?),
@@ -2128,9 +1952,7 @@ impl VerificationReport {
                 11 => slot_11 = Some(map.next_value()?),
                 12 => slot_12 = map.next_value()?,
                 13 => slot_13 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -2191,13 +2013,9 @@ super::impl_string_enum!(VerificationSessionObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSessionStatus {
-    /// `canceled`
     Canceled,
-    /// `processing`
     Processing,
-    /// `requires_input`
     RequiresInput,
-    /// `verified`
     Verified,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -2230,11 +2048,8 @@ super::impl_string_enum!(VerificationSessionStatus);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSessionType {
-    /// `document`
     Document,
-    /// `id_number`
     IdNumber,
-    /// `verification_flow`
     VerificationFlow,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -2357,34 +2172,31 @@ impl VerificationSession {
         let mut slot_17 = None;
         let mut slot_18 = None;
         let mut slot_19 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "client_reference_id",
-                        "client_secret",
-                        "created",
-                        "id",
-                        "last_error",
-                        "last_verification_report",
-                        "livemode",
-                        "metadata",
-                        "object",
-                        "options",
-                        "provided_details",
-                        "redaction",
-                        "related_customer",
-                        "related_customer_account",
-                        "related_person",
-                        "status",
-                        "type",
-                        "url",
-                        "verification_flow",
-                        "verified_outputs",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "client_reference_id",
+                "client_secret",
+                "created",
+                "id",
+                "last_error",
+                "last_verification_report",
+                "livemode",
+                "metadata",
+                "object",
+                "options",
+                "provided_details",
+                "redaction",
+                "related_customer",
+                "related_customer_account",
+                "related_person",
+                "status",
+                "type",
+                "url",
+                "verification_flow",
+                "verified_outputs",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -2406,9 +2218,7 @@ impl VerificationSession {
                 17 => slot_17 = map.next_value()?,
                 18 => slot_18 = map.next_value()?,
                 19 => slot_19 = map.next_value()?,
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -2448,11 +2258,8 @@ impl super::HasId for VerificationSession {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSessionRedactionStatus {
-    /// `processing`
     Processing,
-    /// `redacted`
     Redacted,
-    /// `validated`
     Validated,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -2490,13 +2297,8 @@ impl VerificationSessionRedaction {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["status"]))? {
-            match field {
-                0 => slot_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
+        while super::next_field(&mut map, &["status"])?.is_some() {
+            slot_0 = Some(map.next_value()?);
         }
         Ok(Self {
             status: super::required(slot_0, "status")?,
@@ -2507,9 +2309,7 @@ super::impl_deserialize_object!(VerificationSessionRedaction);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListVerificationReportsType {
-    /// `document`
     Document,
-    /// `id_number`
     IdNumber,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),

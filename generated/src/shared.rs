@@ -4,13 +4,9 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiErrorsType {
-    /// `api_error`
     ApiError,
-    /// `card_error`
     CardError,
-    /// `idempotency_error`
     IdempotencyError,
-    /// `invalid_request_error`
     InvalidRequestError,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -111,30 +107,27 @@ impl ApiErrors {
         let mut slot_13 = None;
         let mut slot_14 = None;
         let mut slot_15 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "advice_code",
-                        "charge",
-                        "code",
-                        "decline_code",
-                        "doc_url",
-                        "message",
-                        "network_advice_code",
-                        "network_decline_code",
-                        "param",
-                        "payment_intent",
-                        "payment_method",
-                        "payment_method_type",
-                        "request_log_url",
-                        "setup_intent",
-                        "source",
-                        "type",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "advice_code",
+                "charge",
+                "code",
+                "decline_code",
+                "doc_url",
+                "message",
+                "network_advice_code",
+                "network_decline_code",
+                "param",
+                "payment_intent",
+                "payment_method",
+                "payment_method_type",
+                "request_log_url",
+                "setup_intent",
+                "source",
+                "type",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -152,9 +145,7 @@ impl ApiErrors {
                 13 => slot_14 = map.next_value()?,
                 14 => slot_15 = map.next_value()?,
                 15 => slot_11 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -189,13 +180,8 @@ impl Error {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while let Some(field) = map.next_key_seed(super::FieldName(&["error"]))? {
-            match field {
-                0 => slot_0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
+        while super::next_field(&mut map, &["error"])?.is_some() {
+            slot_0 = Some(map.next_value()?);
         }
         Ok(Self {
             error: super::required(slot_0, "error")?,

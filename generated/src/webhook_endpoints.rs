@@ -4,7 +4,6 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeletedWebhookEndpointObject {
-    /// `webhook_endpoint`
     WebhookEndpoint,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -44,16 +43,15 @@ impl DeletedWebhookEndpoint {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = map
-            .next_key_seed(super::FieldName(&["deleted", "id", "object"]))?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &["deleted", "id", "object"],
+        )? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
                 2 => slot_2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {
@@ -68,7 +66,6 @@ super::impl_deserialize_object!(DeletedWebhookEndpoint);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookEndpointObject {
-    /// `webhook_endpoint`
     WebhookEndpoint,
     /// A value this version of the crate does not know; also lets you send one.
     Unknown(String),
@@ -158,26 +155,23 @@ impl WebhookEndpoint {
         let mut slot_9 = None;
         let mut slot_10 = None;
         let mut slot_11 = None;
-        while let Some(field) = map
-            .next_key_seed(
-                super::FieldName(
-                    &[
-                        "api_version",
-                        "application",
-                        "created",
-                        "description",
-                        "enabled_events",
-                        "id",
-                        "livemode",
-                        "metadata",
-                        "object",
-                        "secret",
-                        "status",
-                        "url",
-                    ],
-                ),
-            )?
-        {
+        while let Some(field) = super::next_field(
+            &mut map,
+            &[
+                "api_version",
+                "application",
+                "created",
+                "description",
+                "enabled_events",
+                "id",
+                "livemode",
+                "metadata",
+                "object",
+                "secret",
+                "status",
+                "url",
+            ],
+        )? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -191,9 +185,7 @@ impl WebhookEndpoint {
                 9 => slot_9 = map.next_value()?,
                 10 => slot_10 = Some(map.next_value()?),
                 11 => slot_11 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
+                _ => {}
             }
         }
         Ok(Self {

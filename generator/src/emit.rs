@@ -6,7 +6,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::*;
-use crate::lower::UNKNOWN_VARIANT;
+use crate::lower::{FROM_FIELDS, UNKNOWN_VARIANT};
+use crate::names::snake;
 
 /// The items of one module.
 pub fn module(module: &Module) -> TokenStream {
@@ -202,8 +203,9 @@ fn structure(
 
 /// `Deserialize` for a response struct: `from_fields` reads a JSON object's members, and the
 /// runtime's `impl_deserialize_object!` wraps it in a visitor. Unlike serde's derive it reads only
-/// objects, and matches keys with one shared runtime seed, so each struct compiles to a single
-/// small visitor: responses are most of the generated crate's compile time.
+/// objects, and finds keys with one shared runtime function (`next_field`, which also skips
+/// unknown keys), so each struct compiles to a single small visitor: responses are most of the
+/// generated crate's compile time.
 fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
     let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
     sorted.sort_by(|a, b| a.1.wire_name.cmp(&b.1.wire_name));
@@ -212,15 +214,17 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
     let wires = sorted.iter().map(|(_, f)| f.wire_name.as_str());
     // A field that is an `Option` anyway reads straight into its slot (`null` is `None`); a
     // required one is wrapped, so a missing key can be told apart.
-    let arms = sorted.iter().enumerate().map(|(position, (index, field))| {
-        let position = proc_macro2::Literal::usize_unsuffixed(position);
-        let slot = slot(*index);
-        if field.required {
-            quote! { #position => #slot = Some(map.next_value()?), }
-        } else {
-            quote! { #position => #slot = map.next_value()?, }
-        }
-    });
+    let reads: Vec<TokenStream> = sorted
+        .iter()
+        .map(|(index, field)| {
+            let slot = slot(*index);
+            if field.required {
+                quote! { #slot = Some(map.next_value()?) }
+            } else {
+                quote! { #slot = map.next_value()? }
+            }
+        })
+        .collect();
     let inits = fields.iter().zip(&slots).map(|(field, slot)| {
         let field_name = ident(&field.name);
         let wire = &field.wire_name;
@@ -230,20 +234,24 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
             quote! { #field_name: #slot }
         }
     });
-    let read_fields = if fields.is_empty() {
-        quote! {
-            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-    } else {
-        quote! {
+    let read_fields = match reads.as_slice() {
+        [] => quote! {
+            while super::next_field(&mut map, &[])?.is_some() {}
+        },
+        [read] => quote! {
             #(let mut #slots = None;)*
-            while let Some(field) = map.next_key_seed(super::FieldName(&[#(#wires),*]))? {
-                match field {
-                    #(#arms)*
-                    _ => {
-                        map.next_value::<::serde::de::IgnoredAny>()?;
+            while super::next_field(&mut map, &[#(#wires),*])?.is_some() {
+                #read;
+            }
+        },
+        _ => {
+            let positions = (0..reads.len()).map(proc_macro2::Literal::usize_unsuffixed);
+            quote! {
+                #(let mut #slots = None;)*
+                while let Some(field) = super::next_field(&mut map, &[#(#wires),*])? {
+                    match field {
+                        #(#positions => #reads,)*
+                        _ => {}
                     }
                 }
             }
@@ -253,10 +261,11 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote! { #[allow(deprecated)] });
+    let from_fields = ident(FROM_FIELDS);
     quote! {
         impl #name {
             #allow_deprecated
-            fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            fn #from_fields<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #read_fields
                 Ok(Self { #(#inits,)* })
             }
@@ -301,7 +310,15 @@ fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
     let unknown = ident(UNKNOWN_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
-    let variant_docs = variants.iter().map(|v| doc(&format!("`{}`", v.wire_name)));
+    // A variant's doc gives its spelling where its name doesn't (`V3ds` for `3ds`,
+    // `IdentityVerificationSessionCanceled` for `identity.verification_session.canceled`).
+    let variant_docs = variants.iter().map(|v| {
+        if snake(&v.name) == v.wire_name {
+            TokenStream::new()
+        } else {
+            doc(&format!("`{}`", v.wire_name))
+        }
+    });
     quote! {
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]

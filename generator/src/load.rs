@@ -45,17 +45,14 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
     // failed check is reported first, as it names the problem more precisely.
     let (checked, parsed) = std::thread::scope(|scope| {
         let checks = scope.spawn(|| validate(&doc, &blame));
-        let parsed = openapiv3::OpenAPI::deserialize(&doc);
-        (checks.join(), parsed)
+        let parsed = openapiv3::OpenAPI::deserialize(&doc).ok();
+        (joined(checks), parsed)
     });
-    match checked {
-        Ok(result) => result?,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    checked?;
     let api = match parsed {
-        Ok(api) => api,
+        Some(api) => api,
         // Path tracking slows parsing down, so it only runs again to locate a failure.
-        Err(_) => {
+        None => {
             let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc)
                 .err()
                 .map(|err| {
@@ -73,6 +70,13 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
         api,
         raw: doc,
     })
+}
+
+/// A scoped thread's result; if the thread panicked, the panic goes on in the caller.
+fn joined<T>(worker: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    worker
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Overlay files under `dir`, in file-name order (the order they are applied in).

@@ -22,6 +22,9 @@ use crate::pointer;
 pub const SHARED_MODULE: &str = "shared";
 /// The catch-all variant every generated string enum gets.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
+/// The private method a response struct reads its fields with (see the runtime's
+/// `impl_deserialize_object!`), so no call on the type may take its name.
+pub const FROM_FIELDS: &str = "from_fields";
 /// Module of the webhook event types (`EventType`, `EventObject`, `Event`).
 pub const EVENTS_MODULE: &str = "events";
 /// Names the runtime defines at the crate root; generated modules must not shadow them.
@@ -987,7 +990,10 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .map(|(p, _)| format!("{}::{}", p.module, p.name))
             .unwrap_or_else(|| format!("{}::", raw.module));
-        let namespace = self.fn_names.entry(owner_key.clone()).or_default();
+        let namespace = self
+            .fn_names
+            .entry(owner_key.clone())
+            .or_insert_with(|| Namespace::with_reserved(&[FROM_FIELDS]));
         let fn_name = match &action {
             Some(action) if owner.is_some() => {
                 let name = namespace.claim(action.clone());

@@ -1,5 +1,5 @@
 //! Turning spec names into Rust identifiers: case conversion, keywords, leading digits and
-//! collisions. Lowering is the only user.
+//! collisions.
 
 use std::collections::BTreeSet;
 

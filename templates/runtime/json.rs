@@ -28,10 +28,9 @@ pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     parse(text.as_bytes()).map_err(|failure| format!("{} (at `{}`)", failure.message, failure.path))
 }
 
-/// Matches a JSON object's key against a struct's field names (sorted), for generated
-/// `Deserialize` impls: the field's position, or `usize::MAX` for a key the struct doesn't know.
-#[doc(hidden)]
-pub struct FieldName(pub &'static [&'static str]);
+/// Matches a JSON object's key against a struct's field names (sorted): the field's position, or
+/// `usize::MAX` for a key the struct doesn't know.
+struct FieldName(&'static [&'static str]);
 
 impl<'de> serde::de::DeserializeSeed<'de> for FieldName {
     type Value = usize;
@@ -51,6 +50,22 @@ impl serde::de::Visitor<'_> for FieldName {
     fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<usize, E> {
         Ok(self.0.binary_search(&name).unwrap_or(usize::MAX))
     }
+}
+
+/// The next key of a JSON object that is one of a struct's `fields` (sorted), as its position;
+/// the values of other keys are skipped. For generated `Deserialize` impls.
+#[doc(hidden)]
+pub fn next_field<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    fields: &'static [&'static str],
+) -> Result<Option<usize>, A::Error> {
+    while let Some(position) = map.next_key_seed(FieldName(fields))? {
+        if position != usize::MAX {
+            return Ok(Some(position));
+        }
+        map.next_value::<serde::de::IgnoredAny>()?;
+    }
+    Ok(None)
 }
 
 /// A required field's value, or serde's "missing field" error, for generated `Deserialize` impls.
