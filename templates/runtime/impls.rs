@@ -1,7 +1,8 @@
 //! Trait impls that are the same for every generated type of a kind except for the type's name,
 //! written once here. A generated module invokes them with just the name, so its text holds only
 //! what is particular to a type (variants and their spellings, fields and their keys): that keeps
-//! the generated code short to read and fast to regenerate, and compiles to the same code.
+//! the generated code short to read and fast to regenerate, and it does the same work as an impl
+//! written out in full.
 //!
 //! They are exported for generated modules only, and hidden from the documentation.
 
