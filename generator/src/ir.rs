@@ -2,6 +2,13 @@
 //! from the OpenAPI document; emission turns it into tokens. Every name in here is final (already a
 //! valid, collision-free Rust identifier).
 
+/// The catch-all variant every generated string enum and union gets: lowering keeps it free of
+/// any other variant's name, emission defines it.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+/// The private method a response struct reads its fields with (see the runtime's
+/// `impl_deserialize_object!`): lowering gives no call this name, emission defines it.
+pub const FROM_FIELDS: &str = "from_fields";
+
 /// The whole generated API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {

@@ -2,8 +2,10 @@
 //!
 //! The pipeline has one module per stage, and data flows one way:
 //! [`load`] (YAML/JSON + overlays -> checked `openapiv3::OpenAPI`) -> [`lower`] (-> plain-data
-//! [`ir`]) -> [`emit`] (-> tokens) -> [`format`] (-> source text) -> [`output`] (-> files on
-//! disk, or a drift check).
+//! [`ir`]) -> [`emit`] (-> tokens) and [`format`] (-> source text), driven per module by
+//! [`render`] (-> the crate's files) -> [`output`] (-> files on disk, or a drift check).
+//! [`schema`] and [`stripe`] read the spec for both [`lower`] and [`diff`], so the generator and
+//! `spec-diff` agree on what each of Stripe's conventions is.
 
 pub mod diff;
 pub mod docs;
@@ -16,6 +18,9 @@ pub mod lower;
 pub mod names;
 pub mod output;
 mod pointer;
+pub mod render;
+pub mod schema;
+pub mod stripe;
 
 use std::path::PathBuf;
 
@@ -52,7 +57,7 @@ pub fn generate(config: &Config) -> Result<Output> {
     // Freeing the parsed spec takes a while: it happens while the modules are being formatted.
     std::thread::scope(|scope| {
         scope.spawn(move || drop(loaded));
-        output::crate_files(&api, config)
+        render::crate_files(&api, config)
     })
 }
 

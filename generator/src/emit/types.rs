@@ -1,128 +1,14 @@
-//! Stage 3: IR -> tokens, one function per kind of item. Generated code names everything of the
-//! runtime and of sibling modules through `super::`, so a module compiles wherever the runtime is
-//! re-exported by its parent (the generated crate's root, or a test module).
+//! Type definitions: structs (a response struct with its lean `Deserialize`, a request struct
+//! with its constructor), string enums, unions and ID newtypes.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::{deprecated, doc, ident, type_ref};
 use crate::ir::*;
-use crate::lower::{FROM_FIELDS, UNKNOWN_VARIANT};
 use crate::names::snake;
 
-/// The items of one module.
-pub fn module(module: &Module) -> TokenStream {
-    let types = module.types.iter().map(|def| type_def(def, &module.name));
-    let calls = operations(module);
-    quote! {
-        #(#types)*
-        #calls
-    }
-}
-
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #[doc = #line] }
-    });
-    quote! { #(#lines)* }
-}
-
-fn deprecated(flag: bool) -> TokenStream {
-    if flag {
-        quote! { #[deprecated] }
-    } else {
-        TokenStream::new()
-    }
-}
-
-/// The Rust type for a reference, seen from inside `module`.
-pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
-    match ty {
-        TypeRef::Bool => quote! { bool },
-        TypeRef::Int => quote! { i64 },
-        TypeRef::Float => quote! { f64 },
-        TypeRef::String => quote! { String },
-        TypeRef::Timestamp => quote! { super::Timestamp },
-        TypeRef::Decimal => quote! { super::Decimal },
-        TypeRef::Json => quote! { ::serde_json::Value },
-        TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
-        TypeRef::Named {
-            module: target,
-            name,
-        } => {
-            let name = ident(name);
-            if target == module {
-                quote! { #name }
-            } else {
-                let target = ident(target);
-                quote! { super::#target::#name }
-            }
-        }
-        TypeRef::Vec(item) => {
-            let item = type_ref(item, module);
-            quote! { Vec<#item> }
-        }
-        TypeRef::Map(value) => {
-            let value = type_ref(value, module);
-            quote! { ::std::collections::BTreeMap<String, #value> }
-        }
-        TypeRef::Expandable { object, .. } => {
-            let object = type_ref(object, module);
-            quote! { super::Expandable<#object> }
-        }
-        TypeRef::Emptyable(inner) => {
-            let inner = type_ref(inner, module);
-            quote! { super::Emptyable<#inner> }
-        }
-        TypeRef::List(item) => {
-            let item = type_ref(item, module);
-            quote! { super::List<#item> }
-        }
-        TypeRef::RangeQuery => quote! { super::RangeQuery },
-        TypeRef::RangeBounds => quote! { super::RangeBounds },
-        TypeRef::Event { event_type, object } => {
-            let event_type = type_ref(event_type, module);
-            let object = type_ref(object, module);
-            quote! { super::webhook::Event<#event_type, #object> }
-        }
-    }
-}
-
-fn type_def(def: &TypeDef, module: &str) -> TokenStream {
-    let docs = doc(&def.doc);
-    let deprecated = deprecated(def.deprecated);
-    let name = ident(&def.name);
-    let body = match &def.kind {
-        TypeKind::Struct { fields, object } => {
-            structure(&name, fields, object.as_ref(), def.direction, module)
-        }
-        TypeKind::Enum { variants } => string_enum(&name, variants),
-        TypeKind::Union {
-            variants,
-            dispatch_on_object,
-        } => union(&name, variants, *dispatch_on_object, def.direction, module),
-        TypeKind::Id => id(&name),
-        TypeKind::Alias(ty) => {
-            let ty = type_ref(ty, module);
-            quote! { pub type #name = #ty; }
-        }
-    };
-    quote! {
-        #docs
-        #deprecated
-        #body
-    }
-}
-
-fn structure(
+pub(super) fn structure(
     name: &Ident,
     fields: &[Field],
     object: Option<&ObjectImpl>,
@@ -306,7 +192,7 @@ fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStr
     }
 }
 
-fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
+pub(super) fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
     let unknown = ident(UNKNOWN_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
@@ -348,7 +234,7 @@ fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
     }
 }
 
-fn union(
+pub(super) fn union(
     name: &Ident,
     variants: &[UnionVariant],
     dispatch_on_object: bool,
@@ -436,114 +322,11 @@ fn union(
     }
 }
 
-fn id(name: &Ident) -> TokenStream {
+pub(super) fn id(name: &Ident) -> TokenStream {
     quote! {
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize)]
         #[serde(transparent)]
         pub struct #name(String);
         super::impl_id!(#name);
-    }
-}
-
-fn operations(module: &Module) -> TokenStream {
-    let mut owners: Vec<Option<&str>> = Vec::new();
-    for op in &module.operations {
-        if !owners.contains(&op.owner.as_deref()) {
-            owners.push(op.owner.as_deref());
-        }
-    }
-    let blocks = owners.into_iter().map(|owner| {
-        let calls = module
-            .operations
-            .iter()
-            .filter(|op| op.owner.as_deref() == owner)
-            .map(|op| call(op, &module.name));
-        match owner {
-            Some(owner) => {
-                let owner: syn::Path =
-                    syn::parse_str(owner).unwrap_or_else(|_| syn::parse_quote!(Self));
-                quote! { impl #owner { #(#calls)* } }
-            }
-            None => quote! { #(#calls)* },
-        }
-    });
-    quote! { #(#blocks)* }
-}
-
-fn call(op: &Operation, module: &str) -> TokenStream {
-    let docs = doc(&op.doc);
-    let deprecated = deprecated(op.deprecated);
-    let fn_name = ident(&op.fn_name);
-    let path_args: Vec<TokenStream> = op
-        .path_params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.name);
-            match &p.ty {
-                TypeRef::String => quote! { #name: &str },
-                ty => {
-                    let ty = type_ref(ty, module);
-                    quote! { #name: &#ty }
-                }
-            }
-        })
-        .collect();
-    let params_ident = op.params.as_deref().map(ident);
-    let params_arg = params_ident
-        .as_ref()
-        .map(|params| quote! { params: &'a #params });
-    let mut template = op.path.clone();
-    let mut segments = Vec::new();
-    for p in &op.path_params {
-        template = template.replace(&format!("{{{}}}", p.wire_name), "{}");
-        let name = ident(&p.name);
-        segments.push(match &p.ty {
-            TypeRef::String => quote! { super::PathSegment(#name) },
-            _ => quote! { super::PathSegment(#name.as_str()) },
-        });
-    }
-    let path = if segments.is_empty() {
-        quote! { #template.to_owned() }
-    } else {
-        quote! { format!(#template, #(#segments),*) }
-    };
-    let method = match op.method {
-        Method::Get => quote! { super::Method::Get },
-        Method::Post => quote! { super::Method::Post },
-        Method::Delete => quote! { super::Method::Delete },
-    };
-    let params_value = match &op.params {
-        Some(_) => quote! { Some(params) },
-        None => quote! { None::<&()> },
-    };
-    let response = type_ref(&op.response, module);
-    let args: Vec<TokenStream> = path_args.iter().cloned().chain(params_arg).collect();
-    let paginated = op.paginate.as_ref().map(|(name, item)| {
-        let name = ident(name);
-        let item = type_ref(item, module);
-        let doc = format!(
-            " Every item of [`Self::{}`], fetched page by page as the stream is polled.",
-            op.fn_name
-        );
-        quote! {
-            #[doc = #doc]
-            #deprecated
-            #[inline]
-            pub fn #name(client: &super::Client, #(#path_args,)* params: &#params_ident) -> super::ListStream<#item> {
-                client.paginate(#path, params)
-            }
-        }
-    });
-    quote! {
-        #docs
-        #deprecated
-        #[inline]
-        pub fn #fn_name<'a>(
-            client: &'a super::Client,
-            #(#args),*
-        ) -> impl ::std::future::Future<Output = Result<#response, super::Error>> + 'a {
-            client.send(#method, #path, #params_value)
-        }
-        #paginated
     }
 }

@@ -1,0 +1,111 @@
+//! Calls: one function per operation, in an `impl` block of the resource it returns (or free),
+//! plus the auto-paginating twin of a list call.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{deprecated, doc, ident, type_ref};
+use crate::ir::*;
+
+pub(super) fn operations(module: &Module) -> TokenStream {
+    let mut owners: Vec<Option<&str>> = Vec::new();
+    for op in &module.operations {
+        if !owners.contains(&op.owner.as_deref()) {
+            owners.push(op.owner.as_deref());
+        }
+    }
+    let blocks = owners.into_iter().map(|owner| {
+        let calls = module
+            .operations
+            .iter()
+            .filter(|op| op.owner.as_deref() == owner)
+            .map(|op| call(op, &module.name));
+        match owner {
+            Some(owner) => {
+                let owner: syn::Path =
+                    syn::parse_str(owner).unwrap_or_else(|_| syn::parse_quote!(Self));
+                quote! { impl #owner { #(#calls)* } }
+            }
+            None => quote! { #(#calls)* },
+        }
+    });
+    quote! { #(#blocks)* }
+}
+
+fn call(op: &Operation, module: &str) -> TokenStream {
+    let docs = doc(&op.doc);
+    let deprecated = deprecated(op.deprecated);
+    let fn_name = ident(&op.fn_name);
+    let path_args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            match &p.ty {
+                TypeRef::String => quote! { #name: &str },
+                ty => {
+                    let ty = type_ref(ty, module);
+                    quote! { #name: &#ty }
+                }
+            }
+        })
+        .collect();
+    let params_ident = op.params.as_deref().map(ident);
+    let params_arg = params_ident
+        .as_ref()
+        .map(|params| quote! { params: &'a #params });
+    let mut template = op.path.clone();
+    let mut segments = Vec::new();
+    for p in &op.path_params {
+        template = template.replace(&format!("{{{}}}", p.wire_name), "{}");
+        let name = ident(&p.name);
+        segments.push(match &p.ty {
+            TypeRef::String => quote! { super::PathSegment(#name) },
+            _ => quote! { super::PathSegment(#name.as_str()) },
+        });
+    }
+    let path = if segments.is_empty() {
+        quote! { #template.to_owned() }
+    } else {
+        quote! { format!(#template, #(#segments),*) }
+    };
+    let method = match op.method {
+        Method::Get => quote! { super::Method::Get },
+        Method::Post => quote! { super::Method::Post },
+        Method::Delete => quote! { super::Method::Delete },
+    };
+    let params_value = match &op.params {
+        Some(_) => quote! { Some(params) },
+        None => quote! { None::<&()> },
+    };
+    let response = type_ref(&op.response, module);
+    let args: Vec<TokenStream> = path_args.iter().cloned().chain(params_arg).collect();
+    let paginated = op.paginate.as_ref().map(|(name, item)| {
+        let name = ident(name);
+        let item = type_ref(item, module);
+        let doc = format!(
+            " Every item of [`Self::{}`], fetched page by page as the stream is polled.",
+            op.fn_name
+        );
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            #[inline]
+            pub fn #name(client: &super::Client, #(#path_args,)* params: &#params_ident) -> super::ListStream<#item> {
+                client.paginate(#path, params)
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[inline]
+        pub fn #fn_name<'a>(
+            client: &'a super::Client,
+            #(#args),*
+        ) -> impl ::std::future::Future<Output = Result<#response, super::Error>> + 'a {
+            client.send(#method, #path, #params_value)
+        }
+        #paginated
+    }
+}

@@ -1,0 +1,150 @@
+//! Stage 3: IR -> tokens, one function per kind of item. Generated code names everything of the
+//! runtime and of sibling modules through `super::`, so a module compiles wherever the runtime is
+//! re-exported by its parent (the generated crate's root, or a test module).
+//!
+//! `types` spells out type definitions (structs with their `Deserialize`, enums, unions, IDs),
+//! `calls` the functions of the operations. Emission decides nothing: every name and type comes
+//! from the IR.
+
+mod calls;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::*;
+
+/// The items of one module.
+pub fn module(module: &Module) -> TokenStream {
+    let types = module.types.iter().map(|def| type_def(def, &module.name));
+    let calls = calls::operations(module);
+    quote! {
+        #(#types)*
+        #calls
+    }
+}
+
+/// The crate root: docs, the runtime re-exported, the modules and the API version.
+pub fn crate_root(api: &Api) -> TokenStream {
+    let version = &api.version;
+    let modules = api.modules.iter().map(|m| {
+        let name = ident(&m.name);
+        let doc = format!(" Calls and types of `{}`.", m.name);
+        // prettyplease, not rustfmt, formats generated modules: keep `cargo fmt` off them.
+        quote! { #[doc = #doc] #[rustfmt::skip] pub mod #name; }
+    });
+    let doc_version = format!(" Generated from Stripe API version `{version}`.");
+    quote! {
+        //! Typed client for the Stripe API.
+        #![doc = ""]
+        #![doc = #doc_version]
+        mod runtime;
+        pub use runtime::*;
+        #(#modules)*
+        /// The API version this crate was generated from: the default `Stripe-Version`.
+        pub const API_VERSION: &str = #version;
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+fn deprecated(flag: bool) -> TokenStream {
+    if flag {
+        quote! { #[deprecated] }
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The Rust type for a reference, seen from inside `module`.
+pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
+    match ty {
+        TypeRef::Bool => quote! { bool },
+        TypeRef::Int => quote! { i64 },
+        TypeRef::Float => quote! { f64 },
+        TypeRef::String => quote! { String },
+        TypeRef::Timestamp => quote! { super::Timestamp },
+        TypeRef::Decimal => quote! { super::Decimal },
+        TypeRef::Json => quote! { ::serde_json::Value },
+        TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        TypeRef::Named {
+            module: target,
+            name,
+        } => {
+            let name = ident(name);
+            if target == module {
+                quote! { #name }
+            } else {
+                let target = ident(target);
+                quote! { super::#target::#name }
+            }
+        }
+        TypeRef::Vec(item) => {
+            let item = type_ref(item, module);
+            quote! { Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_ref(value, module);
+            quote! { ::std::collections::BTreeMap<String, #value> }
+        }
+        TypeRef::Expandable { object, .. } => {
+            let object = type_ref(object, module);
+            quote! { super::Expandable<#object> }
+        }
+        TypeRef::Emptyable(inner) => {
+            let inner = type_ref(inner, module);
+            quote! { super::Emptyable<#inner> }
+        }
+        TypeRef::List(item) => {
+            let item = type_ref(item, module);
+            quote! { super::List<#item> }
+        }
+        TypeRef::RangeQuery => quote! { super::RangeQuery },
+        TypeRef::RangeBounds => quote! { super::RangeBounds },
+        TypeRef::Event { event_type, object } => {
+            let event_type = type_ref(event_type, module);
+            let object = type_ref(object, module);
+            quote! { super::webhook::Event<#event_type, #object> }
+        }
+    }
+}
+
+fn type_def(def: &TypeDef, module: &str) -> TokenStream {
+    let docs = doc(&def.doc);
+    let deprecated = deprecated(def.deprecated);
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, object } => {
+            types::structure(&name, fields, object.as_ref(), def.direction, module)
+        }
+        TypeKind::Enum { variants } => types::string_enum(&name, variants),
+        TypeKind::Union {
+            variants,
+            dispatch_on_object,
+        } => types::union(&name, variants, *dispatch_on_object, def.direction, module),
+        TypeKind::Id => types::id(&name),
+        TypeKind::Alias(ty) => {
+            let ty = type_ref(ty, module);
+            quote! { pub type #name = #ty; }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}

@@ -1,0 +1,145 @@
+//! `anyOf`/`oneOf` schemas: which of Stripe's conventions each is (an expandable field, a
+//! clearable parameter, a `created` filter, a nullable reference), and unions of the rest, with
+//! their variants named.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+use super::{Ctx, Lowerer};
+use crate::error::Result;
+use crate::ir::*;
+use crate::names::{pascal, Namespace};
+use crate::stripe::{constant_object, emptyable_alternatives, expansion_targets, is_range_query};
+
+impl<'a> Lowerer<'a> {
+    /// The type of an `anyOf`/`oneOf` schema, and whether it is nullable.
+    pub(super) fn alternatives_ref(
+        &mut self,
+        schema: &Schema,
+        alternatives: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<(TypeRef, bool)> {
+        if let Some(expandable) = self.expandable(schema, alternatives, ctx)? {
+            return Ok((expandable, false));
+        }
+        if let Some(rest) = emptyable_alternatives(alternatives) {
+            // Only parameters can be cleared; a response's `""` is an ordinary value.
+            if ctx.direction == Direction::Request {
+                let inner = match rest.as_slice() {
+                    [single] => self.type_ref(*single, ctx)?.0,
+                    _ => {
+                        let rest: Vec<ReferenceOr<Schema>> = rest.into_iter().cloned().collect();
+                        self.union_ref(&rest, ctx)?
+                    }
+                };
+                return Ok((TypeRef::Emptyable(Box::new(inner)), false));
+            }
+        }
+        if let [single] = alternatives {
+            return self.type_ref(single, ctx);
+        }
+        if is_range_query(alternatives) {
+            return Ok((TypeRef::RangeQuery, false));
+        }
+        Ok((self.union_ref(alternatives, ctx)?, false))
+    }
+
+    /// An expandable field with a single target that is a resource: `Expandable<X>`, holding
+    /// the ID or the expanded object. Several targets make an ordinary union.
+    fn expandable(
+        &mut self,
+        schema: &Schema,
+        alternatives: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<Option<TypeRef>> {
+        let Some(targets) = expansion_targets(schema, alternatives) else {
+            return Ok(None);
+        };
+        let [reference] = targets.as_slice() else {
+            return Ok(None);
+        };
+        let (name, _) = self.component(reference, &ctx.pointer)?;
+        let placement = &self.placements[name];
+        if !placement.owns_id {
+            return Ok(None);
+        }
+        let object = self.named_ref(reference, &ctx.pointer)?;
+        let id = placement.id.clone().unwrap_or(TypeRef::String);
+        Ok(Some(TypeRef::Expandable {
+            object: Box::new(object),
+            id: Box::new(id),
+        }))
+    }
+
+    /// An inline union, defined under the context's name.
+    fn union_ref(&mut self, alternatives: &[ReferenceOr<Schema>], ctx: &Ctx) -> Result<TypeRef> {
+        let kind = self.union_kind(alternatives, ctx)?;
+        self.define_inline(ctx, kind, String::new())
+    }
+
+    /// A union's variants, one per alternative. It dispatches on `object` when every alternative
+    /// has its own constant `object` value; otherwise alternatives are tried in order.
+    pub(super) fn union_kind(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<TypeKind> {
+        let mut names = Namespace::with_reserved(&[UNKNOWN_VARIANT]);
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let (label, object) = match alternative {
+                ReferenceOr::Reference { reference } => {
+                    let (name, schema) = self.component(reference, &ctx.pointer)?;
+                    (self.placements[name].name.clone(), constant_object(schema))
+                }
+                ReferenceOr::Item(schema) => (variant_label(schema), constant_object(schema)),
+            };
+            let child = Ctx {
+                module: ctx.module,
+                hint: format!("{}{}", ctx.hint, label),
+                direction: ctx.direction,
+                pointer: format!("{}/anyOf/{index}", ctx.pointer),
+            };
+            let (ty, _) = self.type_ref(alternative, &child)?;
+            variants.push(UnionVariant {
+                name: names.claim(label),
+                ty,
+                object,
+            });
+        }
+        let dispatch_on_object = variants.iter().all(|v| v.object.is_some())
+            && variants
+                .iter()
+                .map(|v| &v.object)
+                .collect::<BTreeSet<_>>()
+                .len()
+                == variants.len();
+        if !dispatch_on_object {
+            for variant in &mut variants {
+                variant.object = None;
+            }
+        }
+        Ok(TypeKind::Union {
+            variants,
+            dispatch_on_object,
+        })
+    }
+}
+
+/// A variant name for an inline alternative of a union: its title, else its type.
+fn variant_label(schema: &Schema) -> String {
+    if let Some(title) = &schema.schema_data.title {
+        return pascal(title);
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Other",
+    }
+    .to_string()
+}

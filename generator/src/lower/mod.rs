@@ -1,0 +1,176 @@
+//! Stage 2: OpenAPI -> IR. Every decision about the Rust that a spec becomes is made here:
+//! which module a schema lives in, what each type, field, variant and call is named, which
+//! identical request types are shared, and what each of Stripe's conventions (recognised in
+//! `stripe.rs`) turns into. Emission (`emit/`) only spells out what the IR says.
+//!
+//! The driver below runs the steps in order; each file owns one concern:
+//! `placement` (modules and names of component schemas), `schemas` (schema -> type),
+//! `alternatives` (`anyOf`/`oneOf`: expandable, emptyable, range query, unions), `inline`
+//! (naming and sharing inline types), `paths` (which operations there are, checked),
+//! `operations` (operations -> calls: names, parameters, responses),
+//! `events` (webhook event types), `recursion` (boxing recursive fields).
+
+mod alternatives;
+mod events;
+mod inline;
+mod operations;
+mod paths;
+mod placement;
+mod recursion;
+mod schemas;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::ir::*;
+use crate::load::Loaded;
+use crate::names::{pascal, Namespace};
+use crate::pointer;
+use crate::stripe::schema_name;
+
+use events::Events;
+use inline::ContentKey;
+use paths::RawOperation;
+use placement::Placement;
+
+/// Lowers a loaded spec to the IR of the crate generated from it.
+pub fn lower(loaded: &Loaded) -> Result<Api> {
+    let mut lowerer = Lowerer::new(&loaded.api, &loaded.raw, &loaded.file)?;
+    lowerer.lower_components()?;
+    lowerer.lower_events();
+    lowerer.lower_operations()?;
+    let mut api = Api {
+        version: loaded.api.info.version.clone(),
+        modules: lowerer
+            .modules
+            .into_iter()
+            .filter(|(_, m)| !m.types.is_empty() || !m.operations.is_empty())
+            .map(|(name, m)| Module {
+                name,
+                types: m.types,
+                operations: m.operations,
+            })
+            .collect(),
+    };
+    recursion::box_recursive_fields(&mut api);
+    Ok(api)
+}
+
+/// The state of one lowering: what has been placed, named and defined so far.
+struct Lowerer<'a> {
+    api: &'a OpenAPI,
+    /// The same document as JSON, for walking `$ref`s without the typed model.
+    raw: &'a Value,
+    file: &'a Path,
+    raw_ops: Vec<RawOperation<'a>>,
+    placements: BTreeMap<String, Placement>,
+    modules: BTreeMap<String, ModuleBuilder>,
+    /// Per owner type: the function names taken by its calls.
+    fn_names: BTreeMap<String, Namespace>,
+    /// Stripe's event types, when the spec lists them, with the names reserved for them.
+    events: Option<Events>,
+}
+
+/// One module of the output, as it is being filled.
+#[derive(Default)]
+struct ModuleBuilder {
+    names: Namespace,
+    types: Vec<TypeDef>,
+    /// Content key -> name of an inline type already defined, so identical ones are shared.
+    defined: HashMap<ContentKey, String>,
+    operations: Vec<Operation>,
+}
+
+/// Where in the spec a schema is being lowered, and what its inline types are named after.
+#[derive(Clone)]
+struct Ctx<'c> {
+    module: &'c str,
+    /// Name prefix for inline types defined at this position.
+    hint: String,
+    direction: Direction,
+    pointer: String,
+}
+
+impl Ctx<'_> {
+    /// The context of a part of this schema: `hint_suffix` extends the name of its inline
+    /// types, `pointer_token` its location.
+    fn child(&self, hint_suffix: &str, pointer_token: &str) -> Ctx<'_> {
+        Ctx {
+            module: self.module,
+            hint: if hint_suffix.is_empty() {
+                self.hint.clone()
+            } else {
+                format!("{}{}", self.hint, pascal(hint_suffix))
+            },
+            direction: self.direction,
+            pointer: pointer::push(&self.pointer, pointer_token),
+        }
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(api: &'a OpenAPI, raw: &'a Value, file: &'a Path) -> Result<Self> {
+        let mut lowerer = Self {
+            api,
+            raw,
+            file,
+            raw_ops: Vec::new(),
+            placements: BTreeMap::new(),
+            modules: BTreeMap::new(),
+            fn_names: BTreeMap::new(),
+            events: None,
+        };
+        lowerer.collect_operations()?;
+        lowerer.reserve_event_names();
+        lowerer.place_schemas()?;
+        Ok(lowerer)
+    }
+
+    fn err(&self, pointer: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Spec {
+            file: self.file.to_path_buf(),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The component schema a `$ref` names, with its name.
+    fn component(&self, reference: &str, at: &str) -> Result<(&'a str, &'a Schema)> {
+        let name = schema_name(reference)
+            .ok_or_else(|| self.err(at, format!("`{reference}` is not a component schema")))?;
+        let components = self.api.components.as_ref();
+        match components.and_then(|c| c.schemas.get_key_value(name)) {
+            Some((name, ReferenceOr::Item(schema))) => Ok((name.as_str(), schema)),
+            Some((_, ReferenceOr::Reference { .. })) => Err(self.err(
+                at,
+                format!("component `{name}` is itself a `$ref`: not supported"),
+            )),
+            None => Err(self.err(at, format!("reference `{reference}` resolves to nothing"))),
+        }
+    }
+
+    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
+        self.api.components.iter().flat_map(|c| c.schemas.iter())
+    }
+
+    fn parameter<'p>(&self, p: &'p ReferenceOr<Parameter>, at: &str) -> Result<&'p Parameter> {
+        match p {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { .. } => {
+                Err(self.err(at, "parameters given by `$ref` are not supported"))
+            }
+        }
+    }
+
+    fn push_type(&mut self, module: &str, def: TypeDef) {
+        self.modules
+            .entry(module.to_string())
+            .or_default()
+            .types
+            .push(def);
+    }
+}

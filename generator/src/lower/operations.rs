@@ -1,0 +1,360 @@
+//! Operations -> calls: which resource each belongs to, what each call is named (`list`,
+//! `create`, `retrieve`, `update`, `delete`, or the path's trailing action such as `cancel`),
+//! and its path parameters, parameter struct and response type.
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+
+use super::paths::RawOperation;
+use super::placement::Placement;
+use super::{Ctx, Lowerer};
+use crate::docs::markdown;
+use crate::error::Result;
+use crate::ir::*;
+use crate::names::{self, pascal, snake, Namespace};
+use crate::schema::{object_view, ObjectView};
+use crate::stripe::{is_version_segment, list_item_schema, success_schema, FORM_MEDIA_TYPES};
+
+/// The resource whose type holds a call: its placement, and the schema the call returns (the
+/// resource, or its `deleted_` twin).
+type Owner = (Placement, String);
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Result<()> {
+        let raw_ops = std::mem::take(&mut self.raw_ops);
+        for raw in &raw_ops {
+            self.lower_operation(raw)?;
+        }
+        Ok(())
+    }
+
+    fn lower_operation(&mut self, raw: &RawOperation<'a>) -> Result<()> {
+        let op = raw.op;
+        let operation_id = op.operation_id.clone().unwrap_or_default();
+        let owner = self.operation_owner(op);
+        let is_list = success_schema(self.api, op)
+            .and_then(|s| match s {
+                ReferenceOr::Item(s) => list_item_schema(s),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .is_some();
+        let owner_key = owner
+            .as_ref()
+            .map(|(p, _)| format!("{}::{}", p.module, p.name))
+            .unwrap_or_else(|| format!("{}::", raw.module));
+        let fn_name = self.call_name(raw, &owner, &owner_key, is_list, &operation_id);
+        let params_name = match &owner {
+            Some((placement, _)) if is_list && fn_name == "list" => {
+                format!("List{}", names::plural(&placement.name))
+            }
+            Some((placement, _)) => format!("{}{}", pascal(&fn_name), placement.name),
+            None => pascal(&operation_id),
+        };
+        let params_doc = format!(
+            "Parameters of [`{}`]({}).",
+            fn_name,
+            owner_link(&owner, &fn_name)
+        );
+        let params = self.params_struct(raw, params_name, params_doc)?;
+        let path_params = self.path_params(raw, &owner, is_list)?;
+
+        let module = raw.module.clone();
+        let response_ctx = Ctx {
+            module: &module,
+            hint: format!("{}Response", pascal(&operation_id)),
+            direction: Direction::Response,
+            pointer: format!("{}/responses/200", raw.pointer),
+        };
+        let response = match success_schema(self.api, op) {
+            Some(schema) => self.type_ref(schema, &response_ctx)?.0,
+            None => TypeRef::Json,
+        };
+        let paginate = match &response {
+            TypeRef::List(item) if params.is_some() && self.has_id(item) => {
+                let namespace = self.fn_names.entry(owner_key).or_default();
+                Some((namespace.claim(format!("{fn_name}_all")), (**item).clone()))
+            }
+            _ => None,
+        };
+        let operation = Operation {
+            owner: owner.map(|(p, _)| {
+                if p.module == module {
+                    p.name
+                } else {
+                    format!("super::{}::{}", p.module, p.name)
+                }
+            }),
+            fn_name,
+            doc: operation_doc(raw),
+            deprecated: op.deprecated,
+            method: raw.method,
+            path: raw.path.to_string(),
+            path_params,
+            params,
+            response,
+            paginate,
+        };
+        self.modules
+            .entry(module)
+            .or_default()
+            .operations
+            .push(operation);
+        Ok(())
+    }
+
+    /// The resource whose type holds the call: the one it returns (`deleted_x` counts as `x`).
+    fn operation_owner(&self, op: &'a openapiv3::Operation) -> Option<Owner> {
+        self.response_resource(op).map(|resource| {
+            let base = resource
+                .strip_prefix("deleted_")
+                .unwrap_or(&resource)
+                .to_string();
+            let placement = self
+                .placements
+                .get(&base)
+                .unwrap_or(&self.placements[&resource]);
+            (placement.clone(), resource)
+        })
+    }
+
+    /// The call's function name: the verb from method and path when the call has an owner and
+    /// the verb is still free on it, else the operationId.
+    fn call_name(
+        &mut self,
+        raw: &RawOperation,
+        owner: &Option<Owner>,
+        owner_key: &str,
+        is_list: bool,
+        operation_id: &str,
+    ) -> String {
+        let action = action_name(raw.path, raw.method, is_list);
+        let namespace = self
+            .fn_names
+            .entry(owner_key.to_string())
+            .or_insert_with(|| Namespace::with_reserved(&[FROM_FIELDS]));
+        match &action {
+            Some(action) if owner.is_some() => {
+                let name = namespace.claim(action.clone());
+                if name == *action {
+                    name
+                } else {
+                    namespace.claim(snake(operation_id))
+                }
+            }
+            _ => namespace.claim(snake(operation_id)),
+        }
+    }
+
+    /// The call's parameter struct (query parameters, or the form body's properties), named
+    /// `name`; `None` when the call takes no parameters.
+    fn params_struct(
+        &mut self,
+        raw: &RawOperation<'a>,
+        name: String,
+        doc: String,
+    ) -> Result<Option<String>> {
+        let op = raw.op;
+        let mut query_params = Vec::new();
+        for (index, parameter) in op.parameters.iter().enumerate() {
+            let at = format!("{}/parameters/{index}", raw.pointer);
+            if let Parameter::Query { parameter_data, .. } = self.parameter(parameter, &at)? {
+                query_params.push((at, parameter_data));
+            }
+        }
+        let form = self.form_body(op, &raw.pointer)?;
+        if !query_params.is_empty() && form.as_ref().is_some_and(|f| !f.properties.is_empty()) {
+            return Err(self.err(
+                &raw.pointer,
+                "an operation with both query and form parameters is not supported",
+            ));
+        }
+        let params_ctx = Ctx {
+            module: &raw.module,
+            hint: String::new(),
+            direction: Direction::Request,
+            pointer: raw.pointer.clone(),
+        };
+        let mut fields = Vec::new();
+        let mut field_names = Namespace::default();
+        for (at, data) in &query_params {
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                return Err(self.err(
+                    at,
+                    "parameters with `content` instead of `schema` are not supported",
+                ));
+            };
+            let ctx = Ctx {
+                hint: format!("{name}{}", pascal(&data.name)),
+                pointer: format!("{at}/schema"),
+                ..params_ctx.clone()
+            };
+            let (ty, _) = self.type_ref(schema, &ctx)?;
+            fields.push(Field {
+                name: field_names.claim(snake(&data.name)),
+                wire_name: data.name.clone(),
+                doc: data
+                    .description
+                    .as_deref()
+                    .map(markdown)
+                    .unwrap_or_default(),
+                ty,
+                required: data.required,
+                nullable: false,
+                deprecated: data.deprecated == Some(true),
+                boxed: false,
+            });
+        }
+        if let Some(form) = &form {
+            let ctx = Ctx {
+                hint: name.clone(),
+                pointer: format!(
+                    "{}/requestBody/content/application~1x-www-form-urlencoded/schema",
+                    raw.pointer
+                ),
+                ..params_ctx.clone()
+            };
+            fields.extend(self.fields(form, &ctx)?);
+        }
+        if fields.is_empty() {
+            return Ok(None);
+        }
+        let builder = self.modules.entry(raw.module.clone()).or_default();
+        let name = builder.names.claim(name);
+        builder.types.push(TypeDef {
+            name: name.clone(),
+            doc,
+            deprecated: false,
+            kind: TypeKind::Struct {
+                fields,
+                object: None,
+            },
+            direction: Direction::Request,
+        });
+        Ok(Some(name))
+    }
+
+    /// The call's path parameters. The last one of a call on one resource is that resource's ID.
+    fn path_params(
+        &self,
+        raw: &RawOperation,
+        owner: &Option<Owner>,
+        is_list: bool,
+    ) -> Result<Vec<PathParam>> {
+        let mut path_params = Vec::new();
+        for (index, parameter) in raw.op.parameters.iter().enumerate() {
+            let at = format!("{}/parameters/{index}", raw.pointer);
+            if let Parameter::Path { parameter_data, .. } = self.parameter(parameter, &at)? {
+                path_params.push(parameter_data);
+            }
+        }
+        let last_param = path_params.last().map(|p| p.name.clone());
+        let mut param_names = Namespace::with_reserved(&["client", "params"]);
+        Ok(path_params
+            .iter()
+            .map(|data| {
+                let id = owner
+                    .as_ref()
+                    .filter(|_| !is_list && Some(&data.name) == last_param.as_ref())
+                    .and_then(|(placement, _)| placement.id.clone());
+                PathParam {
+                    name: param_names.claim(snake(&data.name)),
+                    wire_name: data.name.clone(),
+                    ty: id.unwrap_or(TypeRef::String),
+                }
+            })
+            .collect())
+    }
+
+    /// Whether `ty` is a generated resource that always has an ID (it implements `HasId`), so
+    /// lists of it can be paginated.
+    fn has_id(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named { module, name } = ty else {
+            return false;
+        };
+        self.placements
+            .values()
+            .any(|p| p.owns_id && p.id_always_present && p.module == *module && p.name == *name)
+    }
+
+    /// The object schema of an operation's form body, if it has one.
+    pub(super) fn form_body(
+        &self,
+        op: &'a openapiv3::Operation,
+        at: &str,
+    ) -> Result<Option<ObjectView<'a>>> {
+        let Some(body) = &op.request_body else {
+            return Ok(None);
+        };
+        let ReferenceOr::Item(body) = body else {
+            return Err(self.err(
+                format!("{at}/requestBody"),
+                "request bodies given by `$ref` are not supported",
+            ));
+        };
+        let media = FORM_MEDIA_TYPES.iter().find_map(|m| body.content.get(*m));
+        let Some(media) = media else {
+            if body.content.is_empty() {
+                return Ok(None);
+            }
+            return Err(self.err(format!("{at}/requestBody/content"), "only form-encoded (`application/x-www-form-urlencoded` or `multipart/form-data`) request bodies are supported"));
+        };
+        match &media.schema {
+            None => Ok(None),
+            Some(ReferenceOr::Item(schema)) => Ok(object_view(schema)),
+            Some(ReferenceOr::Reference { reference }) => {
+                let (_, schema) = self.component(reference, at)?;
+                Ok(object_view(schema))
+            }
+        }
+    }
+}
+
+/// The call's rustdoc: the operation's description (or summary), then its method and path.
+fn operation_doc(raw: &RawOperation) -> String {
+    let mut doc = raw
+        .op
+        .description
+        .as_deref()
+        .or(raw.op.summary.as_deref())
+        .map(markdown)
+        .unwrap_or_default();
+    let method_name = match raw.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Delete => "DELETE",
+    };
+    doc.push_str(&format!("\n\n`{method_name} {}`", raw.path));
+    doc.trim().to_string()
+}
+
+/// The rustdoc link to a call.
+fn owner_link(owner: &Option<Owner>, fn_name: &str) -> String {
+    match owner {
+        Some((placement, _)) => {
+            format!("super::{}::{}::{fn_name}", placement.module, placement.name)
+        }
+        None => fn_name.to_string(),
+    }
+}
+
+/// The verb of a call, from its method and path: `list`, `create`, `retrieve`, `update`, `delete`,
+/// or the custom action that ends the path (`cancel`). `None` leaves naming to the operationId.
+fn action_name(path: &str, method: Method, is_list: bool) -> Option<String> {
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !is_version_segment(s))
+        .collect();
+    let last = *segments.last()?;
+    let last_is_param = last.starts_with('{');
+    let has_params = segments.iter().any(|s| s.starts_with('{'));
+    let custom = || Some(snake(last));
+    match method {
+        Method::Get if is_list => Some("list".into()),
+        Method::Get if last_is_param || !has_params => Some("retrieve".into()),
+        Method::Get => custom(),
+        Method::Post if last_is_param => Some("update".into()),
+        Method::Post if !has_params => Some("create".into()),
+        Method::Post => custom(),
+        Method::Delete if last_is_param => Some("delete".into()),
+        Method::Delete => None,
+    }
+}
