@@ -46,7 +46,7 @@ pub async fn receive(
 /// What the endpoint does with an event; returns a line describing it.
 ///
 /// Stripe sends every event type the endpoint subscribed to, and may add types and fields: the
-/// last arm takes everything else, including `EventType::Unknown`.
+/// last arm takes everything else, including `EventType::Unrecognized`.
 pub fn handle(event: &Event) -> String {
     match (&event.type_, &event.data.object) {
         (

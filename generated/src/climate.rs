@@ -8,7 +8,7 @@ pub enum OrderCancellationReason {
     ProductUnavailable,
     Requested,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl OrderCancellationReason {
     /// The value as Stripe spells it.
@@ -18,7 +18,7 @@ impl OrderCancellationReason {
             Self::Expired => "expired",
             Self::ProductUnavailable => "product_unavailable",
             Self::Requested => "requested",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -27,7 +27,7 @@ impl OrderCancellationReason {
             "expired" => Self::Expired,
             "product_unavailable" => Self::ProductUnavailable,
             "requested" => Self::Requested,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -39,7 +39,7 @@ pub enum OrderObject {
     /// `climate.order`
     ClimateOrder,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl OrderObject {
     /// The value as Stripe spells it.
@@ -47,14 +47,14 @@ impl OrderObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClimateOrder => "climate.order",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "climate.order" => Self::ClimateOrder,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -69,7 +69,7 @@ pub enum OrderStatus {
     Delivered,
     Open,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl OrderStatus {
     /// The value as Stripe spells it.
@@ -81,7 +81,7 @@ impl OrderStatus {
             Self::Confirmed => "confirmed",
             Self::Delivered => "delivered",
             Self::Open => "open",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -92,7 +92,7 @@ impl OrderStatus {
             "confirmed" => Self::Confirmed,
             "delivered" => Self::Delivered,
             "open" => Self::Open,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -283,7 +283,7 @@ pub enum ProductObject {
     /// `climate.product`
     ClimateProduct,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl ProductObject {
     /// The value as Stripe spells it.
@@ -291,14 +291,14 @@ impl ProductObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClimateProduct => "climate.product",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "climate.product" => Self::ClimateProduct,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -419,7 +419,7 @@ pub enum SupplierObject {
     /// `climate.supplier`
     ClimateSupplier,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl SupplierObject {
     /// The value as Stripe spells it.
@@ -427,14 +427,14 @@ impl SupplierObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClimateSupplier => "climate.supplier",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "climate.supplier" => Self::ClimateSupplier,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -448,7 +448,7 @@ pub enum SupplierRemovalPathway {
     EnhancedWeathering,
     MarineCarbonRemoval,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl SupplierRemovalPathway {
     /// The value as Stripe spells it.
@@ -459,7 +459,7 @@ impl SupplierRemovalPathway {
             Self::DirectAirCapture => "direct_air_capture",
             Self::EnhancedWeathering => "enhanced_weathering",
             Self::MarineCarbonRemoval => "marine_carbon_removal",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -469,7 +469,7 @@ impl SupplierRemovalPathway {
             "direct_air_capture" => Self::DirectAirCapture,
             "enhanced_weathering" => Self::EnhancedWeathering,
             "marine_carbon_removal" => Self::MarineCarbonRemoval,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -715,7 +715,7 @@ super::impl_deserialize_object!(ClimateRemovalsProductsPrice);
 pub struct ListOrders {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
+    pub ending_before: Option<OrderId>,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -724,7 +724,7 @@ pub struct ListOrders {
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    pub starting_after: Option<OrderId>,
 }
 /// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -761,11 +761,11 @@ pub struct CreateOrder {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_tons: Option<super::Decimal>,
     /// Unique identifier of the Climate product.
-    pub product: String,
+    pub product: ProductId,
 }
 impl CreateOrder {
     /// Sets the required fields; the others start out unset.
-    pub fn new(product: impl Into<String>) -> Self {
+    pub fn new(product: impl Into<ProductId>) -> Self {
         Self {
             amount: None,
             beneficiary: None,
@@ -821,7 +821,7 @@ pub struct CancelOrder {
 pub struct ListProducts {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
+    pub ending_before: Option<ProductId>,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -830,7 +830,7 @@ pub struct ListProducts {
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    pub starting_after: Option<ProductId>,
 }
 /// Parameters of [`retrieve`](super::climate::Product::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -844,7 +844,7 @@ pub struct RetrieveProduct {
 pub struct ListSuppliers {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
+    pub ending_before: Option<SupplierId>,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -853,7 +853,7 @@ pub struct ListSuppliers {
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    pub starting_after: Option<SupplierId>,
 }
 /// Parameters of [`retrieve`](super::climate::Supplier::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]

@@ -7,7 +7,7 @@ pub enum OnrampQuotesObject {
     /// `crypto.onramp.quotes`
     CryptoOnrampQuotes,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl OnrampQuotesObject {
     /// The value as Stripe spells it.
@@ -15,47 +15,18 @@ impl OnrampQuotesObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CryptoOnrampQuotes => "crypto.onramp.quotes",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "crypto.onramp.quotes" => Self::CryptoOnrampQuotes,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
 super::impl_string_enum!(OnrampQuotesObject);
-/// Lowercase ISO 4217 code of the fiat currency the quotes start from.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnrampQuotesSourceCurrency {
-    Eur,
-    Usd,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl OnrampQuotesSourceCurrency {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eur => "eur",
-            Self::Usd => "usd",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "eur" => Self::Eur,
-            "usd" => Self::Usd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(OnrampQuotesSourceCurrency);
 /// The ID of a [`OnrampQuotes`].
 #[derive(
     Clone,
@@ -90,7 +61,7 @@ pub struct OnrampQuotes {
     /// The fiat amount the quotes are for, as a decimal string (computed from `destination_amount` when that was given instead).
     pub source_amount: String,
     /// Lowercase ISO 4217 code of the fiat currency the quotes start from.
-    pub source_currency: OnrampQuotesSourceCurrency,
+    pub source_currency: CryptoOnrampFiatCurrency,
 }
 impl OnrampQuotes {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
@@ -156,7 +127,7 @@ pub enum OnrampSessionObject {
     /// `crypto.onramp_session`
     CryptoOnrampSession,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl OnrampSessionObject {
     /// The value as Stripe spells it.
@@ -164,14 +135,14 @@ impl OnrampSessionObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CryptoOnrampSession => "crypto.onramp_session",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "crypto.onramp_session" => Self::CryptoOnrampSession,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -186,7 +157,7 @@ pub enum OnrampSessionStatus {
     Rejected,
     RequiresPayment,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl OnrampSessionStatus {
     /// The value as Stripe spells it.
@@ -198,7 +169,7 @@ impl OnrampSessionStatus {
             Self::Initialized => "initialized",
             Self::Rejected => "rejected",
             Self::RequiresPayment => "requires_payment",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -209,7 +180,7 @@ impl OnrampSessionStatus {
             "initialized" => Self::Initialized,
             "rejected" => Self::Rejected,
             "requires_payment" => Self::RequiresPayment,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -340,100 +311,6 @@ impl CryptoOnrampDestinationTags {
     }
 }
 super::impl_deserialize_object!(CryptoOnrampDestinationTags);
-/// The cryptocurrency this quote is for.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampNetworkQuoteDestinationCurrency {
-    Avax,
-    Btc,
-    Eth,
-    Matic,
-    Sol,
-    Usdc,
-    Xlm,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampNetworkQuoteDestinationCurrency {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avax => "avax",
-            Self::Btc => "btc",
-            Self::Eth => "eth",
-            Self::Matic => "matic",
-            Self::Sol => "sol",
-            Self::Usdc => "usdc",
-            Self::Xlm => "xlm",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "avax" => Self::Avax,
-            "btc" => Self::Btc,
-            "eth" => Self::Eth,
-            "matic" => Self::Matic,
-            "sol" => Self::Sol,
-            "usdc" => Self::Usdc,
-            "xlm" => Self::Xlm,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampNetworkQuoteDestinationCurrency);
-/// The blockchain network the cryptocurrency would be delivered on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampNetworkQuoteDestinationNetwork {
-    Avalanche,
-    Base,
-    Bitcoin,
-    Ethereum,
-    Optimism,
-    Polygon,
-    Solana,
-    Stellar,
-    Worldchain,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampNetworkQuoteDestinationNetwork {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avalanche => "avalanche",
-            Self::Base => "base",
-            Self::Bitcoin => "bitcoin",
-            Self::Ethereum => "ethereum",
-            Self::Optimism => "optimism",
-            Self::Polygon => "polygon",
-            Self::Solana => "solana",
-            Self::Stellar => "stellar",
-            Self::Worldchain => "worldchain",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "avalanche" => Self::Avalanche,
-            "base" => Self::Base,
-            "bitcoin" => Self::Bitcoin,
-            "ethereum" => Self::Ethereum,
-            "optimism" => Self::Optimism,
-            "polygon" => Self::Polygon,
-            "solana" => Self::Solana,
-            "stellar" => Self::Stellar,
-            "worldchain" => Self::Worldchain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampNetworkQuoteDestinationNetwork);
 /// The estimate for one cryptocurrency on one network.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -441,9 +318,9 @@ pub struct CryptoOnrampNetworkQuote {
     /// How much of `destination_currency` the customer would receive, as a decimal string.
     pub destination_amount: String,
     /// The cryptocurrency this quote is for.
-    pub destination_currency: CryptoOnrampNetworkQuoteDestinationCurrency,
+    pub destination_currency: CryptoOnrampCurrency,
     /// The blockchain network the cryptocurrency would be delivered on.
-    pub destination_network: CryptoOnrampNetworkQuoteDestinationNetwork,
+    pub destination_network: CryptoOnrampNetwork,
     pub fees: CryptoOnrampNetworkQuoteFees,
     /// Identifier of this single quote.
     pub id: String,
@@ -604,221 +481,6 @@ impl CryptoOnrampNetworkQuotes {
     }
 }
 super::impl_deserialize_object!(CryptoOnrampNetworkQuotes);
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampTransactionDetailsDestinationCurrencies {
-    Avax,
-    Btc,
-    Eth,
-    Matic,
-    Sol,
-    Usdc,
-    Xlm,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampTransactionDetailsDestinationCurrencies {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avax => "avax",
-            Self::Btc => "btc",
-            Self::Eth => "eth",
-            Self::Matic => "matic",
-            Self::Sol => "sol",
-            Self::Usdc => "usdc",
-            Self::Xlm => "xlm",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "avax" => Self::Avax,
-            "btc" => Self::Btc,
-            "eth" => Self::Eth,
-            "matic" => Self::Matic,
-            "sol" => Self::Sol,
-            "usdc" => Self::Usdc,
-            "xlm" => Self::Xlm,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationCurrencies);
-/// The cryptocurrency being bought; one of `destination_currencies` when those are restricted.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampTransactionDetailsDestinationCurrency {
-    Avax,
-    Btc,
-    Eth,
-    Matic,
-    Sol,
-    Usdc,
-    Xlm,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampTransactionDetailsDestinationCurrency {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avax => "avax",
-            Self::Btc => "btc",
-            Self::Eth => "eth",
-            Self::Matic => "matic",
-            Self::Sol => "sol",
-            Self::Usdc => "usdc",
-            Self::Xlm => "xlm",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "avax" => Self::Avax,
-            "btc" => Self::Btc,
-            "eth" => Self::Eth,
-            "matic" => Self::Matic,
-            "sol" => Self::Sol,
-            "usdc" => Self::Usdc,
-            "xlm" => Self::Xlm,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationCurrency);
-/// The blockchain network the crypto is delivered on; one of `destination_networks` when those are restricted.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampTransactionDetailsDestinationNetwork {
-    Avalanche,
-    Base,
-    Bitcoin,
-    Ethereum,
-    Optimism,
-    Polygon,
-    Solana,
-    Stellar,
-    Worldchain,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampTransactionDetailsDestinationNetwork {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avalanche => "avalanche",
-            Self::Base => "base",
-            Self::Bitcoin => "bitcoin",
-            Self::Ethereum => "ethereum",
-            Self::Optimism => "optimism",
-            Self::Polygon => "polygon",
-            Self::Solana => "solana",
-            Self::Stellar => "stellar",
-            Self::Worldchain => "worldchain",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "avalanche" => Self::Avalanche,
-            "base" => Self::Base,
-            "bitcoin" => Self::Bitcoin,
-            "ethereum" => Self::Ethereum,
-            "optimism" => Self::Optimism,
-            "polygon" => Self::Polygon,
-            "solana" => Self::Solana,
-            "stellar" => Self::Stellar,
-            "worldchain" => Self::Worldchain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationNetwork);
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampTransactionDetailsDestinationNetworks {
-    Avalanche,
-    Base,
-    Bitcoin,
-    Ethereum,
-    Optimism,
-    Polygon,
-    Solana,
-    Stellar,
-    Worldchain,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampTransactionDetailsDestinationNetworks {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avalanche => "avalanche",
-            Self::Base => "base",
-            Self::Bitcoin => "bitcoin",
-            Self::Ethereum => "ethereum",
-            Self::Optimism => "optimism",
-            Self::Polygon => "polygon",
-            Self::Solana => "solana",
-            Self::Stellar => "stellar",
-            Self::Worldchain => "worldchain",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "avalanche" => Self::Avalanche,
-            "base" => Self::Base,
-            "bitcoin" => Self::Bitcoin,
-            "ethereum" => Self::Ethereum,
-            "optimism" => Self::Optimism,
-            "polygon" => Self::Polygon,
-            "solana" => Self::Solana,
-            "stellar" => Self::Stellar,
-            "worldchain" => Self::Worldchain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampTransactionDetailsDestinationNetworks);
-/// Lowercase ISO 4217 code of the fiat currency paid with.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CryptoOnrampTransactionDetailsSourceCurrency {
-    Eur,
-    Usd,
-    /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
-}
-impl CryptoOnrampTransactionDetailsSourceCurrency {
-    /// The value as Stripe spells it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eur => "eur",
-            Self::Usd => "usd",
-            Self::Unknown(value) => value,
-        }
-    }
-    #[inline]
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "eur" => Self::Eur,
-            "usd" => Self::Usd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-super::impl_string_enum!(CryptoOnrampTransactionDetailsSourceCurrency);
 /// The money side of an onramp session: what is bought, with what, on which network, for which wallet, and at what fees.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -826,17 +488,13 @@ pub struct CryptoOnrampTransactionDetails {
     /// Amount of crypto to be delivered to the customer’s wallet, as a decimal string.
     pub destination_amount: Option<String>,
     /// The cryptocurrencies the customer may choose from, when the session restricts them; null allows every supported currency.
-    pub destination_currencies: Option<
-        Vec<CryptoOnrampTransactionDetailsDestinationCurrencies>,
-    >,
+    pub destination_currencies: Option<Vec<CryptoOnrampCurrency>>,
     /// The cryptocurrency being bought; one of `destination_currencies` when those are restricted.
-    pub destination_currency: Option<CryptoOnrampTransactionDetailsDestinationCurrency>,
+    pub destination_currency: Option<CryptoOnrampCurrency>,
     /// The blockchain network the crypto is delivered on; one of `destination_networks` when those are restricted.
-    pub destination_network: Option<CryptoOnrampTransactionDetailsDestinationNetwork>,
+    pub destination_network: Option<CryptoOnrampNetwork>,
     /// The blockchain networks the customer may choose from, when the session restricts them; null allows every supported network.
-    pub destination_networks: Option<
-        Vec<CryptoOnrampTransactionDetailsDestinationNetworks>,
-    >,
+    pub destination_networks: Option<Vec<CryptoOnrampNetwork>>,
     /// The fees charged for this purchase.
     pub fees: Option<CryptoOnrampTransactionFees>,
     /// Whether the customer is prevented from changing the suggested wallet address.
@@ -846,7 +504,7 @@ pub struct CryptoOnrampTransactionDetails {
     /// Amount of fiat money to convert, fees not included, as a decimal string.
     pub source_amount: Option<String>,
     /// Lowercase ISO 4217 code of the fiat currency paid with.
-    pub source_currency: Option<CryptoOnrampTransactionDetailsSourceCurrency>,
+    pub source_currency: Option<CryptoOnrampFiatCurrency>,
     /// The on-chain transaction that delivered the crypto to the customer’s wallet. Set only once the session reaches `fulfillment_complete`.
     pub transaction_id: Option<String>,
     /// The wallet address the crypto is sent to.
@@ -1057,6 +715,129 @@ impl CryptoOnrampWalletAddresses {
     }
 }
 super::impl_deserialize_object!(CryptoOnrampWalletAddresses);
+/// A cryptocurrency the onramp sells.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CryptoOnrampCurrency {
+    Avax,
+    Btc,
+    Eth,
+    Matic,
+    Sol,
+    Usdc,
+    Xlm,
+    /// A value this version of the crate does not know; also lets you send one.
+    Unrecognized(String),
+}
+impl CryptoOnrampCurrency {
+    /// The value as Stripe spells it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avax => "avax",
+            Self::Btc => "btc",
+            Self::Eth => "eth",
+            Self::Matic => "matic",
+            Self::Sol => "sol",
+            Self::Usdc => "usdc",
+            Self::Xlm => "xlm",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    #[inline]
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avax" => Self::Avax,
+            "btc" => Self::Btc,
+            "eth" => Self::Eth,
+            "matic" => Self::Matic,
+            "sol" => Self::Sol,
+            "usdc" => Self::Usdc,
+            "xlm" => Self::Xlm,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+super::impl_string_enum!(CryptoOnrampCurrency);
+/// A fiat currency the onramp accepts, as a lowercase ISO 4217 code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CryptoOnrampFiatCurrency {
+    Eur,
+    Usd,
+    /// A value this version of the crate does not know; also lets you send one.
+    Unrecognized(String),
+}
+impl CryptoOnrampFiatCurrency {
+    /// The value as Stripe spells it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Eur => "eur",
+            Self::Usd => "usd",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    #[inline]
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "eur" => Self::Eur,
+            "usd" => Self::Usd,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+super::impl_string_enum!(CryptoOnrampFiatCurrency);
+/// A blockchain network the onramp delivers on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CryptoOnrampNetwork {
+    Avalanche,
+    Base,
+    Bitcoin,
+    Ethereum,
+    Optimism,
+    Polygon,
+    Solana,
+    Stellar,
+    Worldchain,
+    /// A value this version of the crate does not know; also lets you send one.
+    Unrecognized(String),
+}
+impl CryptoOnrampNetwork {
+    /// The value as Stripe spells it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avalanche => "avalanche",
+            Self::Base => "base",
+            Self::Bitcoin => "bitcoin",
+            Self::Ethereum => "ethereum",
+            Self::Optimism => "optimism",
+            Self::Polygon => "polygon",
+            Self::Solana => "solana",
+            Self::Stellar => "stellar",
+            Self::Worldchain => "worldchain",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    #[inline]
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "avalanche" => Self::Avalanche,
+            "base" => Self::Base,
+            "bitcoin" => Self::Bitcoin,
+            "ethereum" => Self::Ethereum,
+            "optimism" => Self::Optimism,
+            "polygon" => Self::Polygon,
+            "solana" => Self::Solana,
+            "stellar" => Self::Stellar,
+            "worldchain" => Self::Worldchain,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+super::impl_string_enum!(CryptoOnrampNetwork);
 /// Parameters of [`retrieve`](super::crypto::OnrampQuotes::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct RetrieveOnrampQuotes {
@@ -1065,10 +846,10 @@ pub struct RetrieveOnrampQuotes {
     pub destination_amount: Option<String>,
     /// Only quote these cryptocurrencies. Without it, every currency available on the selected networks is quoted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_currencies: Option<Vec<CryptoOnrampNetworkQuoteDestinationCurrency>>,
+    pub destination_currencies: Option<Vec<CryptoOnrampCurrency>>,
     /// Only quote on these blockchain networks. Without it, every network is quoted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_networks: Option<Vec<CryptoOnrampNetworkQuoteDestinationNetwork>>,
+    pub destination_networks: Option<Vec<CryptoOnrampNetwork>>,
     /// Names the fields of the response to return as full objects instead of IDs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -1077,7 +858,7 @@ pub struct RetrieveOnrampQuotes {
     pub source_amount: Option<String>,
     /// Three-letter ISO 4217 code, in lowercase, of the fiat money to quote from. Stripe assumes `usd` when it is not given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_currency: Option<OnrampQuotesSourceCurrency>,
+    pub source_currency: Option<CryptoOnrampFiatCurrency>,
 }
 /// Parameters of [`list`](super::crypto::OnrampSession::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -1087,13 +868,13 @@ pub struct ListOnrampSessions {
     pub created: Option<super::RangeQuery>,
     /// Only list sessions that deliver this cryptocurrency.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_currency: Option<CryptoOnrampNetworkQuoteDestinationCurrency>,
+    pub destination_currency: Option<CryptoOnrampCurrency>,
     /// Only list sessions that deliver on this blockchain network.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_network: Option<CryptoOnrampNetworkQuoteDestinationNetwork>,
+    pub destination_network: Option<CryptoOnrampNetwork>,
     /// Pagination cursor: the ID of an object; the page returned holds the objects listed just before it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
+    pub ending_before: Option<OnrampSessionId>,
     /// Names the fields of the response to return as full objects instead of IDs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -1102,7 +883,7 @@ pub struct ListOnrampSessions {
     pub limit: Option<i64>,
     /// Pagination cursor: the ID of an object; the page returned holds the objects listed just after it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    pub starting_after: Option<OnrampSessionId>,
     /// Only list sessions in this state.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OnrampSessionStatus>,
@@ -1202,16 +983,16 @@ pub struct CreateOnrampSession {
     pub destination_amount: Option<String>,
     /// Restricts the cryptocurrencies the customer can pick from; one value locks the choice. Without it, every supported currency (on the allowed networks) is offered.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_currencies: Option<Vec<CryptoOnrampNetworkQuoteDestinationCurrency>>,
+    pub destination_currencies: Option<Vec<CryptoOnrampCurrency>>,
     /// Cryptocurrency preselected in the onramp. It must be one of `destination_currencies` when that is set; without it the first of `destination_currencies` is used.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_currency: Option<CryptoOnrampNetworkQuoteDestinationCurrency>,
+    pub destination_currency: Option<CryptoOnrampCurrency>,
     /// Blockchain network preselected in the onramp. It must be one of `destination_networks` when that is set; without it the first of `destination_networks` is used.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_network: Option<CryptoOnrampNetworkQuoteDestinationNetwork>,
+    pub destination_network: Option<CryptoOnrampNetwork>,
     /// Restricts the blockchain networks the customer can pick from; one value locks the choice. Without it, every supported network is offered.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_networks: Option<Vec<CryptoOnrampNetworkQuoteDestinationNetwork>>,
+    pub destination_networks: Option<Vec<CryptoOnrampNetwork>>,
     /// Names the fields of the response to return as full objects instead of IDs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -1229,7 +1010,7 @@ pub struct CreateOnrampSession {
     pub source_amount: Option<String>,
     /// Fiat currency preselected in the onramp, as a lowercase ISO 4217 code. Without it, Stripe picks one from the customer’s locale; the customer can still switch.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_currency: Option<OnrampQuotesSourceCurrency>,
+    pub source_currency: Option<CryptoOnrampFiatCurrency>,
     /// The customer’s wallet address on each network, offered as the delivery address; Stripe validates them, and needs `destination_network` or `destination_networks` alongside. `destination_tags` adds the memo or tag that networks such as Stellar need.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_addresses: Option<CreateOnrampSessionWalletAddresses>,

@@ -543,7 +543,7 @@ pub enum EventType {
     /// `treasury.received_debit.created`
     TreasuryReceivedDebitCreated,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl EventType {
     /// The value as Stripe spells it.
@@ -913,7 +913,7 @@ impl EventType {
             Self::TreasuryReceivedCreditFailed => "treasury.received_credit.failed",
             Self::TreasuryReceivedCreditSucceeded => "treasury.received_credit.succeeded",
             Self::TreasuryReceivedDebitCreated => "treasury.received_debit.created",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -1282,7 +1282,7 @@ impl EventType {
             "treasury.received_credit.failed" => Self::TreasuryReceivedCreditFailed,
             "treasury.received_credit.succeeded" => Self::TreasuryReceivedCreditSucceeded,
             "treasury.received_debit.created" => Self::TreasuryReceivedDebitCreated,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -1295,7 +1295,7 @@ pub enum EventObject {
     Product(Box<super::climate::Product>),
     VerificationSession(Box<super::identity::VerificationSession>),
     /// An object whose `object` this version of the crate does not know.
-    Unknown(::serde_json::Value),
+    Unrecognized(::serde_json::Value),
 }
 impl ::serde::Serialize for EventObject {
     fn serialize<S: ::serde::Serializer>(
@@ -1306,7 +1306,7 @@ impl ::serde::Serialize for EventObject {
             Self::Order(value) => value.serialize(serializer),
             Self::Product(value) => value.serialize(serializer),
             Self::VerificationSession(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
+            Self::Unrecognized(value) => value.serialize(serializer),
         }
     }
 }
@@ -1337,7 +1337,7 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
                             .map_err(D::Error::custom)?,
                     )
                 }
-                _ => Self::Unknown(value),
+                _ => Self::Unrecognized(value),
             },
         )
     }

@@ -3,13 +3,13 @@
 /// Metadata about the forwarded request.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ForwardedRequestContext {
+pub struct RequestContext {
     /// The time it took in milliseconds for the destination endpoint to respond.
     pub destination_duration: i64,
     /// The IP address of the destination.
     pub destination_ip_address: String,
 }
-impl ForwardedRequestContext {
+impl RequestContext {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -31,46 +31,46 @@ impl ForwardedRequestContext {
         })
     }
 }
-super::impl_deserialize_object!(ForwardedRequestContext);
+super::impl_deserialize_object!(RequestContext);
 /// The HTTP method used to call the destination endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ForwardedRequestDetailsHttpMethod {
+pub enum RequestDetailsHttpMethod {
     /// `POST`
     Post,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
-impl ForwardedRequestDetailsHttpMethod {
+impl RequestDetailsHttpMethod {
     /// The value as Stripe spells it.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Post => "POST",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "POST" => Self::Post,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
-super::impl_string_enum!(ForwardedRequestDetailsHttpMethod);
+super::impl_string_enum!(RequestDetailsHttpMethod);
 /// Details about the request forwarded to the destination endpoint.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ForwardedRequestDetails {
+pub struct RequestDetails {
     /// The body payload to send to the destination endpoint.
     pub body: String,
     /// The headers to include in the forwarded request. Can be omitted if no additional headers (excluding Stripe-generated ones such as the Content-Type header) should be included.
-    pub headers: Vec<ForwardedRequestHeader>,
+    pub headers: Vec<RequestHeader>,
     /// The HTTP method used to call the destination endpoint.
-    pub http_method: ForwardedRequestDetailsHttpMethod,
+    pub http_method: RequestDetailsHttpMethod,
 }
-impl ForwardedRequestDetails {
+impl RequestDetails {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -95,17 +95,17 @@ impl ForwardedRequestDetails {
         })
     }
 }
-super::impl_deserialize_object!(ForwardedRequestDetails);
+super::impl_deserialize_object!(RequestDetails);
 /// Header data.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ForwardedRequestHeader {
+pub struct RequestHeader {
     /// The header name.
     pub name: String,
     /// The header value.
     pub value: String,
 }
-impl ForwardedRequestHeader {
+impl RequestHeader {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -124,19 +124,19 @@ impl ForwardedRequestHeader {
         })
     }
 }
-super::impl_deserialize_object!(ForwardedRequestHeader);
+super::impl_deserialize_object!(RequestHeader);
 /// Details about the response from the destination endpoint.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct ForwardedResponseDetails {
+pub struct ResponseDetails {
     /// The response body from the destination endpoint to Stripe.
     pub body: String,
     /// HTTP headers that the destination endpoint returned.
-    pub headers: Vec<ForwardedRequestHeader>,
+    pub headers: Vec<RequestHeader>,
     /// The HTTP status code that the destination endpoint returned.
     pub status: i64,
 }
-impl ForwardedResponseDetails {
+impl ResponseDetails {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
@@ -161,7 +161,7 @@ impl ForwardedResponseDetails {
         })
     }
 }
-super::impl_deserialize_object!(ForwardedResponseDetails);
+super::impl_deserialize_object!(ResponseDetails);
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -169,7 +169,7 @@ pub enum RequestObject {
     /// `forwarding.request`
     ForwardingRequest,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl RequestObject {
     /// The value as Stripe spells it.
@@ -177,14 +177,14 @@ impl RequestObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ForwardingRequest => "forwarding.request",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "forwarding.request" => Self::ForwardingRequest,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -198,7 +198,7 @@ pub enum RequestReplacements {
     CardholderName,
     RequestSignature,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl RequestReplacements {
     /// The value as Stripe spells it.
@@ -210,7 +210,7 @@ impl RequestReplacements {
             Self::CardNumber => "card_number",
             Self::CardholderName => "cardholder_name",
             Self::RequestSignature => "request_signature",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -221,7 +221,7 @@ impl RequestReplacements {
             "card_number" => Self::CardNumber,
             "cardholder_name" => Self::CardholderName,
             "request_signature" => Self::RequestSignature,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -275,11 +275,11 @@ pub struct Request {
     /// The field kinds to be replaced in the forwarded request.
     pub replacements: Vec<RequestReplacements>,
     /// Context about the request from Stripe's servers to the destination endpoint.
-    pub request_context: Option<ForwardedRequestContext>,
+    pub request_context: Option<RequestContext>,
     /// The request that was sent to the destination endpoint. We redact any sensitive fields.
-    pub request_details: Option<ForwardedRequestDetails>,
+    pub request_details: Option<RequestDetails>,
     /// The response that the destination endpoint returned to us. We redact any sensitive fields.
-    pub response_details: Option<ForwardedResponseDetails>,
+    pub response_details: Option<ResponseDetails>,
     /// The destination URL for the forwarded request. Must be supported by the config.
     pub url: Option<String>,
 }
@@ -358,10 +358,10 @@ impl super::HasId for Request {
 pub struct ListRequests {
     /// Similar to other List endpoints, filters results based on created timestamp. You can pass gt, gte, lt, and lte timestamp values.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<super::RangeBounds>,
+    pub created: Option<super::RangeQuery>,
     /// A pagination cursor to fetch the previous page of the list. The value must be a ForwardingRequest ID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
+    pub ending_before: Option<RequestId>,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -370,14 +370,14 @@ pub struct ListRequests {
     pub limit: Option<i64>,
     /// A pagination cursor to fetch the next page of the list. The value must be a ForwardingRequest ID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    pub starting_after: Option<RequestId>,
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-pub struct CreateRequestRequestHeaders {
+pub struct CreateRequestDetailsHeaders {
     pub name: String,
     pub value: String,
 }
-impl CreateRequestRequestHeaders {
+impl CreateRequestDetailsHeaders {
     /// Sets the required fields; the others start out unset.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
@@ -388,11 +388,11 @@ impl CreateRequestRequestHeaders {
 }
 /// The request body and headers to be sent to the destination endpoint.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
-pub struct CreateRequestRequest {
+pub struct CreateRequestDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub headers: Option<Vec<CreateRequestRequestHeaders>>,
+    pub headers: Option<Vec<CreateRequestDetailsHeaders>>,
 }
 /// Parameters of [`create`](super::forwarding::Request::create).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -409,7 +409,7 @@ pub struct CreateRequest {
     pub replacements: Vec<RequestReplacements>,
     /// The request body and headers to be sent to the destination endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<CreateRequestRequest>,
+    pub request: Option<CreateRequestDetails>,
     /// The destination URL for the forwarded request. Must be supported by the config.
     pub url: String,
 }

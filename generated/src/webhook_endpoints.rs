@@ -6,7 +6,7 @@
 pub enum DeletedWebhookEndpointObject {
     WebhookEndpoint,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl DeletedWebhookEndpointObject {
     /// The value as Stripe spells it.
@@ -14,14 +14,14 @@ impl DeletedWebhookEndpointObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebhookEndpoint => "webhook_endpoint",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "webhook_endpoint" => Self::WebhookEndpoint,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -68,7 +68,7 @@ super::impl_deserialize_object!(DeletedWebhookEndpoint);
 pub enum WebhookEndpointObject {
     WebhookEndpoint,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl WebhookEndpointObject {
     /// The value as Stripe spells it.
@@ -76,14 +76,14 @@ impl WebhookEndpointObject {
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebhookEndpoint => "webhook_endpoint",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
     fn from_wire(value: &str) -> Self {
         match value {
             "webhook_endpoint" => Self::WebhookEndpoint,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }
@@ -218,7 +218,7 @@ impl super::HasId for WebhookEndpoint {
 pub struct ListWebhookEndpoints {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
+    pub ending_before: Option<WebhookEndpointId>,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
@@ -227,7 +227,7 @@ pub struct ListWebhookEndpoints {
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    pub starting_after: Option<WebhookEndpointId>,
 }
 /// Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -490,7 +490,7 @@ pub enum CreateWebhookEndpointApiVersion {
     /// `2026-09-30.endive`
     V20260930Endive,
     /// A value this version of the crate does not know; also lets you send one.
-    Unknown(String),
+    Unrecognized(String),
 }
 impl CreateWebhookEndpointApiVersion {
     /// The value as Stripe spells it.
@@ -625,7 +625,7 @@ impl CreateWebhookEndpointApiVersion {
             Self::V20260729Dahlia => "2026-07-29.dahlia",
             Self::V20260826Dahlia => "2026-08-26.dahlia",
             Self::V20260930Endive => "2026-09-30.endive",
-            Self::Unknown(value) => value,
+            Self::Unrecognized(value) => value,
         }
     }
     #[inline]
@@ -759,7 +759,7 @@ impl CreateWebhookEndpointApiVersion {
             "2026-07-29.dahlia" => Self::V20260729Dahlia,
             "2026-08-26.dahlia" => Self::V20260826Dahlia,
             "2026-09-30.endive" => Self::V20260930Endive,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unrecognized(other.to_owned()),
         }
     }
 }

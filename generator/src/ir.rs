@@ -2,9 +2,11 @@
 //! from the OpenAPI document; emission turns it into tokens. Every name in here is final (already a
 //! valid, collision-free Rust identifier).
 
-/// The catch-all variant every generated string enum and union gets: lowering keeps it free of
-/// any other variant's name, emission defines it.
-pub const UNKNOWN_VARIANT: &str = "Unknown";
+/// The catch-all variant every generated string enum and union gets, for a value (or object)
+/// this version of the crate does not know. Lowering keeps the name free of any other variant's
+/// (a wire value `unrecognized` would be `UnrecognizedValue`); emission defines it. Not
+/// `Unknown`, which Stripe uses as a value (`sex: unknown`).
+pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
 /// The private method a response struct reads its fields with (see the runtime's
 /// `impl_deserialize_object!`): lowering gives no call this name, emission defines it.
 pub const FROM_FIELDS: &str = "from_fields";
@@ -33,6 +35,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Request parameter types are only serialized; response types go both ways.
     pub direction: Direction,
+    /// What in the spec the type comes from, as spec-diff names it: a component schema's name,
+    /// or an operation's `METHOD /path`.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,6 +165,8 @@ pub struct Operation {
     /// For list calls whose items have IDs: the name of the auto-paginating twin of this call
     /// (`list_all`) and the item type.
     pub paginate: Option<(String, TypeRef)>,
+    /// The operation as spec-diff names it: `METHOD /path`.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +174,17 @@ pub enum Method {
     Get,
     Post,
     Delete,
+}
+
+impl Method {
+    /// The method as HTTP spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

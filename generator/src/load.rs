@@ -17,12 +17,10 @@ use crate::pointer;
 
 mod sections;
 
-/// The checked document, kept both raw (for pointers) and parsed.
+/// The checked document, parsed, and the file it came from (for error messages).
 pub struct Loaded {
     pub file: PathBuf,
     pub api: openapiv3::OpenAPI,
-    /// The same document as JSON, for walks that are simpler on untyped data.
-    pub raw: Value,
 }
 
 /// Reads `spec`, applies `overlays` in the order given and checks the result.
@@ -65,11 +63,7 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
             return Err(blame(err.0, err.1));
         }
     };
-    Ok(Loaded {
-        file,
-        api,
-        raw: doc,
-    })
+    Ok(Loaded { file, api })
 }
 
 /// A scoped thread's result; if the thread panicked, the panic goes on in the caller.

@@ -101,11 +101,17 @@ impl Namespace {
         }
     }
 
+    /// Whether `ident` is still free.
+    pub fn is_free(&self, ident: &str) -> bool {
+        !self.taken.contains(ident)
+    }
+
+    /// `ident` if it is free, else `ident` numbered (`foo_bar_2`, `FooBar2`, `self_2`).
     pub fn claim(&mut self, ident: String) -> String {
         if self.taken.insert(ident.clone()) {
             return ident;
         }
-        let separator = if ident.contains(char::is_uppercase) {
+        let separator = if ident.contains(char::is_uppercase) || ident.ends_with('_') {
             ""
         } else {
             "_"

@@ -38,14 +38,13 @@ use stripe_api::climate::{
 use stripe_api::crypto::{
     CreateOnrampSession, CreateOnrampSessionKycDetails, CreateOnrampSessionKycDetailsAddress,
     CreateOnrampSessionKycDetailsDob, CreateOnrampSessionWalletAddresses,
-    CryptoOnrampNetworkQuoteDestinationCurrency as CryptoCurrency,
-    CryptoOnrampNetworkQuoteDestinationNetwork as CryptoNetwork, ListOnrampSessions, OnrampQuotes,
-    OnrampQuotesSourceCurrency, OnrampSession, OnrampSessionId, OnrampSessionStatus,
-    RetrieveOnrampQuotes, RetrieveOnrampSession,
+    CryptoOnrampCurrency as CryptoCurrency, CryptoOnrampFiatCurrency,
+    CryptoOnrampNetwork as CryptoNetwork, ListOnrampSessions, OnrampQuotes, OnrampSession,
+    OnrampSessionId, OnrampSessionStatus, RetrieveOnrampQuotes, RetrieveOnrampSession,
 };
 use stripe_api::events::EventType;
 use stripe_api::forwarding::{
-    CreateRequest, CreateRequestRequest, CreateRequestRequestHeaders, ListRequests,
+    CreateRequest, CreateRequestDetails, CreateRequestDetailsHeaders, ListRequests,
     Request as ForwardingRequest, RequestId, RequestReplacements, RetrieveRequest,
 };
 use stripe_api::identity::{
@@ -419,10 +418,10 @@ async fn rust_calls(base_url: &str) {
 
     // forwarding.requests
     let params = CreateRequest {
-        request: Some(CreateRequestRequest {
+        request: Some(CreateRequestDetails {
             headers: Some(vec![
-                CreateRequestRequestHeaders::new("Destination-Header", "header-value"),
-                CreateRequestRequestHeaders::new("X-Trace", "a=b; c=d"),
+                CreateRequestDetailsHeaders::new("Destination-Header", "header-value"),
+                CreateRequestDetailsHeaders::new("X-Trace", "a=b; c=d"),
             ]),
             body: Some(r#"{"amount":{"value":1000,"currency":"usd"},"card":{"number":""}}"#.into()),
         }),
@@ -451,11 +450,11 @@ async fn rust_calls(base_url: &str) {
         .map(drop),
     );
     let params = ListRequests {
-        created: Some(RangeBounds {
+        created: Some(RangeQuery::Range(RangeBounds {
             gt: Some(1_700_000_000),
             lte: Some(1_710_000_000),
             ..Default::default()
-        }),
+        })),
         ..Default::default()
     };
     ok(
@@ -543,7 +542,7 @@ async fn rust_calls(base_url: &str) {
         // Stripe rejects `source_amount` together with `destination_amount`; the quotes call
         // below sends `source_amount`.
         source_amount: None,
-        source_currency: Some(OnrampQuotesSourceCurrency::Usd),
+        source_currency: Some(CryptoOnrampFiatCurrency::Usd),
         customer_ip_address: Some("2001:db8:85a3::8a2e:370:7334".into()),
         lock_wallet_address: Some(true),
         metadata: Some(map(&[
@@ -598,7 +597,7 @@ async fn rust_calls(base_url: &str) {
     );
     let params = RetrieveOnrampQuotes {
         source_amount: Some("200".into()),
-        source_currency: Some(OnrampQuotesSourceCurrency::Usd),
+        source_currency: Some(CryptoOnrampFiatCurrency::Usd),
         destination_currencies: Some(vec![CryptoCurrency::Eth, CryptoCurrency::Sol]),
         destination_networks: Some(vec![CryptoNetwork::Ethereum, CryptoNetwork::Solana]),
         ..Default::default()

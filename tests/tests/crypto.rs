@@ -7,10 +7,8 @@ use serde_json::{json, Value};
 use stripe_api::crypto::{
     CreateOnrampSession, CreateOnrampSessionKycDetails, CreateOnrampSessionKycDetailsDob,
     CreateOnrampSessionWalletAddresses, CreateOnrampSessionWalletAddressesDestinationTags,
-    CryptoOnrampNetworkQuoteDestinationCurrency as Currency,
-    CryptoOnrampNetworkQuoteDestinationNetwork as Network,
-    CryptoOnrampTransactionDetailsSourceCurrency, ListOnrampSessions, OnrampQuotes,
-    OnrampQuotesSourceCurrency, OnrampSession, OnrampSessionId, OnrampSessionStatus,
+    CryptoOnrampCurrency as Currency, CryptoOnrampFiatCurrency, CryptoOnrampNetwork as Network,
+    ListOnrampSessions, OnrampQuotes, OnrampSession, OnrampSessionId, OnrampSessionStatus,
     RetrieveOnrampQuotes, RetrieveOnrampSession,
 };
 use stripe_api::RangeQuery;
@@ -33,10 +31,7 @@ fn preview_fixture_session_round_trips() {
     assert_eq!(session.status, OnrampSessionStatus::Initialized);
     let details = &session.transaction_details;
     assert_eq!(details.settlement_speed.as_deref(), Some("instant"));
-    assert_eq!(
-        details.source_currency,
-        Some(CryptoOnrampTransactionDetailsSourceCurrency::Usd)
-    );
+    assert_eq!(details.source_currency, Some(CryptoOnrampFiatCurrency::Usd));
     let fees = details.fees.as_ref().expect("the fixture has fees");
     assert_eq!(fees.network_fee_amount, None);
     let wallets = details.wallet_addresses.as_ref().expect("and wallets");
@@ -71,7 +66,7 @@ fn quotes_guide_responses_round_trip() {
         &example("onramp_quotes_guide_eth_sol.json"),
     );
     assert_eq!(quotes.object, None);
-    assert_eq!(quotes.source_currency, OnrampQuotesSourceCurrency::Usd);
+    assert_eq!(quotes.source_currency, CryptoOnrampFiatCurrency::Usd);
     let networks = &quotes.destination_network_quotes;
     assert_eq!(networks.bitcoin, Some(vec![]));
     let sol = &networks.solana.as_ref().unwrap()[0];
@@ -140,7 +135,7 @@ async fn create_posts_a_nested_form_body() {
         lock_wallet_address: Some(true),
         metadata: Some([("order".to_string(), "42".to_string())].into()),
         source_amount: Some("200".into()),
-        source_currency: Some(OnrampQuotesSourceCurrency::Usd),
+        source_currency: Some(CryptoOnrampFiatCurrency::Usd),
         wallet_addresses: Some(CreateOnrampSessionWalletAddresses {
             ethereum: Some("0xB00F0759DbeeF5E543Cc3E3B07A6442F5f3928a2".into()),
             destination_tags: Some(CreateOnrampSessionWalletAddressesDestinationTags {

@@ -47,7 +47,7 @@ fn every_event_type_in_the_spec_has_a_variant() {
     for value in &types {
         let parsed = EventType::from_str(value).unwrap();
         assert!(
-            !matches!(parsed, EventType::Unknown(_)),
+            !matches!(parsed, EventType::Unrecognized(_)),
             "`{value}` has no variant"
         );
         assert_eq!(parsed.as_str(), value);
@@ -58,7 +58,7 @@ fn every_event_type_in_the_spec_has_a_variant() {
     );
     assert!(matches!(
         EventType::from_str("some.future.event").unwrap(),
-        EventType::Unknown(_)
+        EventType::Unrecognized(_)
     ));
 }
 
@@ -100,7 +100,7 @@ fn events_about_other_objects_keep_raw_json() {
     let object = json!({"id": "ch_1", "object": "charge", "amount": 100});
     let parsed: Event = serde_json::from_value(event("charge.succeeded", object.clone())).unwrap();
     assert_eq!(parsed.type_, EventType::ChargeSucceeded);
-    assert_eq!(parsed.data.object, EventObject::Unknown(object));
+    assert_eq!(parsed.data.object, EventObject::Unrecognized(object));
 }
 
 #[test]

@@ -68,7 +68,7 @@ fn unknown_enum_values_and_fields_deserialize() {
     let session: identity::VerificationSession = serde_json::from_value(session).unwrap();
     assert_eq!(
         session.status,
-        identity::VerificationSessionStatus::Unknown("awaiting_review".into())
+        identity::VerificationSessionStatus::Unrecognized("awaiting_review".into())
     );
     assert_eq!(session.status.as_str(), "awaiting_review");
     // The unknown value is sent back as it came.

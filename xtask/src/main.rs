@@ -70,7 +70,60 @@ fn regenerate(check: bool) -> Result<ExitCode, String> {
     }
     let changes = output.write(&out).map_err(|e| e.to_string())?;
     println!("generated/: {changes}");
+    match committed_spec_diff(&root) {
+        Ok(diff) if diff.entries.is_empty() && diff.api_changes.is_empty() => {}
+        Ok(diff) => {
+            println!("since the committed spec: {}", diff.summary());
+            print!("{}", diff.api_markdown());
+        }
+        Err(reason) => println!("not compared with the committed spec: {reason}"),
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What changed between the spec (and overlays) committed at git's `HEAD` and the ones in the
+/// working tree: the spec-level entries and the generated crate's public API.
+fn committed_spec_diff(root: &Path) -> Result<stripegen::diff::SpecDiff, String> {
+    let previous = root.join("target/xtask/committed-spec");
+    let _ = std::fs::remove_dir_all(&previous);
+    std::fs::create_dir_all(&previous).map_err(|e| e.to_string())?;
+    let archive = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "archive",
+            "--format=tar",
+            "HEAD",
+            "spec/stripe.yaml",
+            "spec/overlays",
+        ])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !archive.status.success() {
+        return Err(String::from_utf8_lossy(&archive.stderr).trim().to_string());
+    }
+    let mut tar = std::process::Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(&previous)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    if let Some(mut stdin) = tar.stdin.take() {
+        use std::io::Write as _;
+        stdin
+            .write_all(&archive.stdout)
+            .map_err(|e| e.to_string())?;
+    }
+    if !tar.wait().map_err(|e| e.to_string())?.success() {
+        return Err("cannot unpack the committed spec".into());
+    }
+    let load = |config: Config| {
+        stripegen::load::load(&config.spec, &config.overlays).map_err(|e| e.to_string())
+    };
+    let old = load(Config::for_workspace(&previous).map_err(|e| e.to_string())?)?;
+    let new = load(Config::for_workspace(root).map_err(|e| e.to_string())?)?;
+    Ok(stripegen::diff::diff_generated(&old, &new))
 }
 
 /// Prints the semantic diff of two specs (Markdown, or JSON with `--json`). Succeeds whatever the
@@ -78,7 +131,7 @@ fn regenerate(check: bool) -> Result<ExitCode, String> {
 fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
     let old = stripegen::load::load(Path::new(old), &[]).map_err(|e| e.to_string())?;
     let new = stripegen::load::load(Path::new(new), &[]).map_err(|e| e.to_string())?;
-    let diff = stripegen::diff::diff(&old.api, &new.api);
+    let diff = stripegen::diff::diff_generated(&old, &new);
     if json {
         println!("{}", diff.to_json());
     } else {

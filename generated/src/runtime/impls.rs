@@ -7,7 +7,7 @@
 //! They are exported for generated modules only, and hidden from the documentation.
 
 /// `FromStr`, `Display`, `Serialize` and `Deserialize` for a generated string enum, through its
-/// `as_str` and `from_wire` (which maps a value it does not know to its `Unknown` variant).
+/// `as_str` and `from_wire` (which maps a value it does not know to its catch-all variant, `Unrecognized`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! impl_string_enum {

@@ -77,6 +77,7 @@
 //! normalized type of a schema), `compare` (differences and the rules above), `render` (Markdown
 //! and JSON). The spec is read through `schema.rs` and `stripe.rs`, as lowering reads it.
 
+mod api;
 mod collect;
 mod compare;
 mod describe;
@@ -84,6 +85,10 @@ mod render;
 
 use openapiv3::OpenAPI;
 use serde::Serialize;
+
+pub use api::{compare as compare_apis, ApiChange, ApiChangeKind};
+
+use crate::load::Loaded;
 
 /// Nesting deeper than this is described as `…` rather than followed (specs are trees, so this
 /// only guards the stack against absurd inputs).
@@ -97,6 +102,13 @@ pub struct SpecDiff {
     /// `info.version` of the new spec.
     pub new_version: String,
     pub entries: Vec<Change>,
+    /// How the public API of the generated crate changed (see [`diff_generated`]); empty when
+    /// only the specs were compared.
+    pub api_changes: Vec<ApiChange>,
+    /// Why the public APIs were not compared, when they could not be (a spec that does not
+    /// generate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_not_compared: Option<String>,
 }
 
 /// One difference.
@@ -188,5 +200,18 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> SpecDiff {
         old_version: old.info.version.clone(),
         new_version: new.info.version.clone(),
         entries,
+        api_changes: Vec::new(),
+        api_not_compared: None,
     }
+}
+
+/// Compares two specs and the public APIs of the crates generated from them: what changes for
+/// a Rust user, each removal or change of an item marked breaking with its old and new path.
+pub fn diff_generated(old: &Loaded, new: &Loaded) -> SpecDiff {
+    let mut diff = diff(&old.api, &new.api);
+    match (crate::lower::lower(old), crate::lower::lower(new)) {
+        (Ok(old_api), Ok(new_api)) => diff.api_changes = api::compare(&old_api, &new_api),
+        (Err(err), _) | (_, Err(err)) => diff.api_not_compared = Some(err.to_string()),
+    }
+    diff
 }

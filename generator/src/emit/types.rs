@@ -193,7 +193,7 @@ fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStr
 }
 
 pub(super) fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
-    let unknown = ident(UNKNOWN_VARIANT);
+    let unknown = ident(CATCH_ALL_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
     // A variant's doc gives its spelling where its name doesn't (`V3ds` for `3ds`,
@@ -241,7 +241,7 @@ pub(super) fn union(
     direction: Direction,
     module: &str,
 ) -> TokenStream {
-    let unknown = ident(UNKNOWN_VARIANT);
+    let unknown = ident(CATCH_ALL_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<TokenStream> = variants
         .iter()

@@ -85,7 +85,7 @@ impl<'a> Lowerer<'a> {
         alternatives: &[ReferenceOr<Schema>],
         ctx: &Ctx,
     ) -> Result<TypeKind> {
-        let mut names = Namespace::with_reserved(&[UNKNOWN_VARIANT]);
+        let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let (label, object) = match alternative {
@@ -100,6 +100,8 @@ impl<'a> Lowerer<'a> {
                 hint: format!("{}{}", ctx.hint, label),
                 direction: ctx.direction,
                 pointer: format!("{}/anyOf/{index}", ctx.pointer),
+                position: None,
+                origin: ctx.origin,
             };
             let (ty, _) = self.type_ref(alternative, &child)?;
             variants.push(UnionVariant {

@@ -4,9 +4,8 @@
 
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 
-use super::inline::ContentKey;
 use super::schemas::enum_variants;
-use super::Lowerer;
+use super::{Ctx, Lowerer};
 use crate::ir::*;
 use crate::names::Namespace;
 use crate::schema::string_enum;
@@ -21,8 +20,10 @@ pub(super) struct Events {
     pub type_name: String,
     object_name: String,
     event_name: String,
-    /// The content key of the `EventType` enum, so the parameters listing event types use it.
-    pub key: ContentKey,
+    /// The `EventType` enum.
+    kind: TypeKind,
+    /// The operation whose `enabled_events` lists the event types.
+    origin: String,
 }
 
 impl<'a> Lowerer<'a> {
@@ -31,7 +32,7 @@ impl<'a> Lowerer<'a> {
     /// enum, also used by the parameter), `EventObject` (the generated resources events carry)
     /// and `Event`. Their names are claimed before any schema's, as they are what users look for.
     pub(super) fn reserve_event_names(&mut self) {
-        let values = self.raw_ops.iter().find_map(|raw| {
+        let found = self.raw_ops.iter().find_map(|raw| {
             if raw.method != Method::Post || !raw.path.ends_with("/webhook_endpoints") {
                 return None;
             }
@@ -42,27 +43,26 @@ impl<'a> Lowerer<'a> {
             let SchemaKind::Type(Type::Array(array)) = &events.schema_kind else {
                 return None;
             };
-            match array.items.as_ref()? {
-                ReferenceOr::Item(item) => string_enum(item),
-                ReferenceOr::Reference { .. } => None,
-            }
+            let values = match array.items.as_ref()? {
+                ReferenceOr::Item(item) => string_enum(item)?,
+                ReferenceOr::Reference { .. } => return None,
+            };
+            Some((values, format!("POST {}", raw.path)))
         });
-        let Some(values) = values.filter(|v| !v.is_empty()) else {
+        let Some((values, origin)) = found.filter(|(v, _)| !v.is_empty()) else {
             return;
         };
         let module = self.modules.entry(EVENTS_MODULE.to_string()).or_default();
-        let key = (
-            None,
-            TypeKind::Enum {
-                variants: enum_variants(&values),
-            },
-        );
+        let kind = TypeKind::Enum {
+            variants: enum_variants(&values),
+        };
         self.events = Some(Events {
             type_name: module.names.claim("EventType".into()),
             object_name: module.names.claim("EventObject".into()),
             event_name: module.names.claim("Event".into()),
             values,
-            key,
+            kind,
+            origin,
         });
     }
 
@@ -71,7 +71,7 @@ impl<'a> Lowerer<'a> {
     /// (`identity.verification_session` for `identity.verification_session.verified`).
     pub(super) fn lower_events(&mut self) {
         let Some(events) = &self.events else { return };
-        let mut names = Namespace::with_reserved(&[UNKNOWN_VARIANT]);
+        let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
         let mut variants = Vec::new();
         for (name, schema) in self.schemas() {
             let ReferenceOr::Item(schema) = schema else {
@@ -104,8 +104,9 @@ impl<'a> Lowerer<'a> {
                       endpoint's `enabled_events`, where `*` stands for every event."
                     .into(),
                 deprecated: false,
-                kind: events.key.1.clone(),
+                kind: events.kind.clone(),
                 direction: Direction::Response,
+                origin: events.origin.clone(),
             },
             TypeDef {
                 name: events.object_name.clone(),
@@ -118,6 +119,7 @@ impl<'a> Lowerer<'a> {
                     dispatch_on_object: true,
                 },
                 direction: Direction::Response,
+                origin: events.origin.clone(),
             },
             TypeDef {
                 name: events.event_name.clone(),
@@ -130,10 +132,25 @@ impl<'a> Lowerer<'a> {
                     object: Box::new(named(&events.object_name)),
                 }),
                 direction: Direction::Response,
+                origin: events.origin.clone(),
             },
         ];
         for definition in definitions {
             self.push_type(EVENTS_MODULE, definition);
         }
+    }
+
+    /// `EventType`, for the parameters that list event types: `enabled_events` of the webhook
+    /// endpoint calls.
+    pub(super) fn event_type_param(&self, ctx: &Ctx) -> Option<TypeRef> {
+        let events = self.events.as_ref()?;
+        let position = ctx.position.as_ref()?;
+        let is_enabled_events = ctx.direction == Direction::Request
+            && position.owner == "webhook_endpoint"
+            && position.path == ["enabled_events"];
+        is_enabled_events.then(|| TypeRef::Named {
+            module: EVENTS_MODULE.to_string(),
+            name: events.type_name.clone(),
+        })
     }
 }

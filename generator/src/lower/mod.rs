@@ -6,7 +6,8 @@
 //! The driver below runs the steps in order; each file owns one concern:
 //! `placement` (modules and names of component schemas), `schemas` (schema -> type),
 //! `alternatives` (`anyOf`/`oneOf`: expandable, emptyable, range query, unions), `inline`
-//! (naming and sharing inline types), `paths` (which operations there are, checked),
+//! (naming inline types), `sharing` (request parameters that take a response field's enum or
+//! ID type), `paths` (which operations there are, checked),
 //! `operations` (operations -> calls: names, parameters, responses),
 //! `events` (webhook event types), `recursion` (boxing recursive fields).
 
@@ -18,12 +19,12 @@ mod paths;
 mod placement;
 mod recursion;
 mod schemas;
+mod sharing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ir::*;
@@ -33,16 +34,16 @@ use crate::pointer;
 use crate::stripe::schema_name;
 
 use events::Events;
-use inline::ContentKey;
 use paths::RawOperation;
 use placement::Placement;
 
 /// Lowers a loaded spec to the IR of the crate generated from it.
 pub fn lower(loaded: &Loaded) -> Result<Api> {
-    let mut lowerer = Lowerer::new(&loaded.api, &loaded.raw, &loaded.file)?;
+    let mut lowerer = Lowerer::new(&loaded.api, &loaded.file)?;
     lowerer.lower_components()?;
     lowerer.lower_events();
     lowerer.lower_operations()?;
+    lowerer.add_enum_extras();
     let mut api = Api {
         version: loaded.api.info.version.clone(),
         modules: lowerer
@@ -63,8 +64,6 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
 /// The state of one lowering: what has been placed, named and defined so far.
 struct Lowerer<'a> {
     api: &'a OpenAPI,
-    /// The same document as JSON, for walking `$ref`s without the typed model.
-    raw: &'a Value,
     file: &'a Path,
     raw_ops: Vec<RawOperation<'a>>,
     placements: BTreeMap<String, Placement>,
@@ -73,6 +72,11 @@ struct Lowerer<'a> {
     fn_names: BTreeMap<String, Namespace>,
     /// Stripe's event types, when the spec lists them, with the names reserved for them.
     events: Option<Events>,
+    /// The enums defined for response fields, by the JSON pointer of their schema, so request
+    /// parameters in the same position can use them.
+    response_enums: BTreeMap<String, TypeRef>,
+    /// Values request parameters send that the response enum they share does not list.
+    enum_extras: BTreeMap<TypeRef, Vec<String>>,
 }
 
 /// One module of the output, as it is being filled.
@@ -80,8 +84,6 @@ struct Lowerer<'a> {
 struct ModuleBuilder {
     names: Namespace,
     types: Vec<TypeDef>,
-    /// Content key -> name of an inline type already defined, so identical ones are shared.
-    defined: HashMap<ContentKey, String>,
     operations: Vec<Operation>,
 }
 
@@ -93,36 +95,75 @@ struct Ctx<'c> {
     hint: String,
     direction: Direction,
     pointer: String,
+    /// For a request parameter: where the same value sits in the response (see `sharing.rs`).
+    position: Option<Position>,
+    /// What the types defined here come from (see `TypeDef::origin`).
+    origin: &'c str,
 }
 
-impl Ctx<'_> {
-    /// The context of a part of this schema: `hint_suffix` extends the name of its inline
-    /// types, `pointer_token` its location.
-    fn child(&self, hint_suffix: &str, pointer_token: &str) -> Ctx<'_> {
+/// A request parameter's place: the resource its call belongs to, and the property names from
+/// the parameter struct down (`options`, `document`, `allowed_types`).
+#[derive(Clone)]
+struct Position {
+    owner: String,
+    path: Vec<String>,
+}
+
+impl<'c> Ctx<'c> {
+    /// The context of a part of this schema that is not a property (array items):
+    /// `pointer_token` extends its location.
+    fn child(&self, pointer_token: &str) -> Ctx<'c> {
+        Ctx {
+            pointer: pointer::push(&self.pointer, pointer_token),
+            ..self.clone()
+        }
+    }
+
+    /// The context of a part with no counterpart in a response (map values, list items).
+    fn detached(&self, pointer_token: &str) -> Ctx<'c> {
+        Ctx {
+            position: None,
+            ..self.child(pointer_token)
+        }
+    }
+
+    /// The context of property `wire_name`: its inline types are named after this one's plus
+    /// the property (`VerificationSession` + `status`), without repeating a word the name
+    /// already ends with (`CreateRequest` + `request` is `CreateRequestDetails`).
+    fn property(&self, wire_name: &str) -> Ctx<'c> {
+        let suffix = pascal(wire_name);
+        let hint = if !self.hint.is_empty() && self.hint.ends_with(&suffix) {
+            format!("{}Details", self.hint)
+        } else {
+            format!("{}{suffix}", self.hint)
+        };
+        let position = self.position.clone().map(|mut position| {
+            position.path.push(wire_name.to_string());
+            position
+        });
         Ctx {
             module: self.module,
-            hint: if hint_suffix.is_empty() {
-                self.hint.clone()
-            } else {
-                format!("{}{}", self.hint, pascal(hint_suffix))
-            },
+            hint,
             direction: self.direction,
-            pointer: pointer::push(&self.pointer, pointer_token),
+            pointer: pointer::push(&pointer::push(&self.pointer, "properties"), wire_name),
+            position,
+            origin: self.origin,
         }
     }
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(api: &'a OpenAPI, raw: &'a Value, file: &'a Path) -> Result<Self> {
+    fn new(api: &'a OpenAPI, file: &'a Path) -> Result<Self> {
         let mut lowerer = Self {
             api,
-            raw,
             file,
             raw_ops: Vec::new(),
             placements: BTreeMap::new(),
             modules: BTreeMap::new(),
             fn_names: BTreeMap::new(),
             events: None,
+            response_enums: BTreeMap::new(),
+            enum_extras: BTreeMap::new(),
         };
         lowerer.collect_operations()?;
         lowerer.reserve_event_names();

@@ -4,9 +4,10 @@
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 
+use super::paths::template_params;
 use super::paths::RawOperation;
 use super::placement::Placement;
-use super::{Ctx, Lowerer};
+use super::{Ctx, Lowerer, Position};
 use crate::docs::markdown;
 use crate::error::Result;
 use crate::ir::*;
@@ -14,8 +15,7 @@ use crate::names::{self, pascal, snake, Namespace};
 use crate::schema::{object_view, ObjectView};
 use crate::stripe::{is_version_segment, list_item_schema, success_schema, FORM_MEDIA_TYPES};
 
-/// The resource whose type holds a call: its placement, and the schema the call returns (the
-/// resource, or its `deleted_` twin).
+/// The resource whose type holds a call: its placement and its schema's name.
 type Owner = (Placement, String);
 
 impl<'a> Lowerer<'a> {
@@ -31,6 +31,10 @@ impl<'a> Lowerer<'a> {
         let op = raw.op;
         let operation_id = op.operation_id.clone().unwrap_or_default();
         let owner = self.operation_owner(op);
+        // A call lives with its resource; a call that returns no resource, with its path.
+        let module = owner
+            .as_ref()
+            .map_or_else(|| raw.module.clone(), |(p, _)| p.module.clone());
         let is_list = success_schema(self.api, op)
             .and_then(|s| match s {
                 ReferenceOr::Item(s) => list_item_schema(s),
@@ -40,29 +44,37 @@ impl<'a> Lowerer<'a> {
         let owner_key = owner
             .as_ref()
             .map(|(p, _)| format!("{}::{}", p.module, p.name))
-            .unwrap_or_else(|| format!("{}::", raw.module));
-        let fn_name = self.call_name(raw, &owner, &owner_key, is_list, &operation_id);
-        let params_name = match &owner {
-            Some((placement, _)) if is_list && fn_name == "list" => {
-                format!("List{}", names::plural(&placement.name))
-            }
-            Some((placement, _)) => format!("{}{}", pascal(&fn_name), placement.name),
-            None => pascal(&operation_id),
-        };
+            .unwrap_or_else(|| format!("{module}::"));
+        let (fn_name, params_name) =
+            self.call_name(raw, &owner, &owner_key, is_list, &operation_id);
         let params_doc = format!(
             "Parameters of [`{}`]({}).",
             fn_name,
             owner_link(&owner, &fn_name)
         );
-        let params = self.params_struct(raw, params_name, params_doc)?;
+        let origin = format!("{} {}", raw.method.as_str(), raw.path);
+        let position = owner.as_ref().map(|(_, schema)| Position {
+            owner: schema.clone(),
+            path: Vec::new(),
+        });
+        let params_ctx = Ctx {
+            module: &module,
+            hint: params_name,
+            direction: Direction::Request,
+            pointer: raw.pointer.clone(),
+            position,
+            origin: &origin,
+        };
+        let params = self.params_struct(raw, &params_ctx, params_doc)?;
         let path_params = self.path_params(raw, &owner, is_list)?;
 
-        let module = raw.module.clone();
         let response_ctx = Ctx {
             module: &module,
             hint: format!("{}Response", pascal(&operation_id)),
             direction: Direction::Response,
             pointer: format!("{}/responses/200", raw.pointer),
+            position: None,
+            origin: &origin,
         };
         let response = match success_schema(self.api, op) {
             Some(schema) => self.type_ref(schema, &response_ctx)?.0,
@@ -76,13 +88,7 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         let operation = Operation {
-            owner: owner.map(|(p, _)| {
-                if p.module == module {
-                    p.name
-                } else {
-                    format!("super::{}::{}", p.module, p.name)
-                }
-            }),
+            owner: owner.map(|(p, _)| p.name),
             fn_name,
             doc: operation_doc(raw),
             deprecated: op.deprecated,
@@ -92,6 +98,7 @@ impl<'a> Lowerer<'a> {
             params,
             response,
             paginate,
+            origin: origin.clone(),
         };
         self.modules
             .entry(module)
@@ -101,23 +108,25 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// The resource whose type holds the call: the one it returns (`deleted_x` counts as `x`).
+    /// The resource whose type holds the call: the one it returns (`deleted_x` counts as `x`),
+    /// with its schema's name.
     fn operation_owner(&self, op: &'a openapiv3::Operation) -> Option<Owner> {
         self.response_resource(op).map(|resource| {
-            let base = resource
+            let owner = resource
                 .strip_prefix("deleted_")
+                .filter(|base| self.placements.contains_key(*base))
                 .unwrap_or(&resource)
                 .to_string();
-            let placement = self
-                .placements
-                .get(&base)
-                .unwrap_or(&self.placements[&resource]);
-            (placement.clone(), resource)
+            (self.placements[&owner].clone(), owner)
         })
     }
 
-    /// The call's function name: the verb from method and path when the call has an owner and
-    /// the verb is still free on it, else the operationId.
+    /// The call's function name and the name of its parameter struct. A call on its resource's
+    /// own path (no parameter but the resource's ID) is named by its verb (`list`, `create`,
+    /// `retrieve`, `update`, `delete`, or the path's action such as `cancel`); a call on a path
+    /// nested under another resource adds that resource (`list_for_customer`), so a new nested
+    /// path never takes a verb an existing call has. A call with no resource, or whose name is
+    /// taken all the same, is named after its operationId.
     fn call_name(
         &mut self,
         raw: &RawOperation,
@@ -125,31 +134,54 @@ impl<'a> Lowerer<'a> {
         owner_key: &str,
         is_list: bool,
         operation_id: &str,
-    ) -> String {
-        let action = action_name(raw.path, raw.method, is_list);
+    ) -> (String, String) {
+        let from_operation_id = || (snake(operation_id), pascal(operation_id));
+        let Some((placement, _)) = owner else {
+            let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
+            let (fn_name, params) = from_operation_id();
+            return (namespace.claim(fn_name), params);
+        };
+        let Some(verb) = action_name(raw.path, raw.method, is_list) else {
+            let (fn_name, params) = from_operation_id();
+            let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
+            return (namespace.claim(fn_name), params);
+        };
+        let params_in_path: Vec<&str> = template_params(raw.path).collect();
+        let own_path = match verb.as_str() {
+            "list" | "create" => params_in_path.is_empty(),
+            _ => params_in_path.len() <= 1,
+        };
+        let (fn_name, for_parent) = match params_in_path.first() {
+            Some(parent) if !own_path => (
+                format!("{verb}_for_{}", snake(parent)),
+                format!("For{}", pascal(parent)),
+            ),
+            _ => (verb.clone(), String::new()),
+        };
+        let subject = if verb == "list" {
+            names::plural(&placement.name)
+        } else {
+            placement.name.clone()
+        };
         let namespace = self
             .fn_names
             .entry(owner_key.to_string())
             .or_insert_with(|| Namespace::with_reserved(&[FROM_FIELDS]));
-        match &action {
-            Some(action) if owner.is_some() => {
-                let name = namespace.claim(action.clone());
-                if name == *action {
-                    name
-                } else {
-                    namespace.claim(snake(operation_id))
-                }
-            }
-            _ => namespace.claim(snake(operation_id)),
+        if namespace.is_free(&fn_name) {
+            let params = format!("{}{subject}{for_parent}", pascal(&verb));
+            (namespace.claim(fn_name), params)
+        } else {
+            let (fn_name, params) = from_operation_id();
+            (namespace.claim(fn_name), params)
         }
     }
 
     /// The call's parameter struct (query parameters, or the form body's properties), named
-    /// `name`; `None` when the call takes no parameters.
+    /// after `ctx`; `None` when the call takes no parameters.
     fn params_struct(
         &mut self,
         raw: &RawOperation<'a>,
-        name: String,
+        ctx: &Ctx,
         doc: String,
     ) -> Result<Option<String>> {
         let op = raw.op;
@@ -167,12 +199,6 @@ impl<'a> Lowerer<'a> {
                 "an operation with both query and form parameters is not supported",
             ));
         }
-        let params_ctx = Ctx {
-            module: &raw.module,
-            hint: String::new(),
-            direction: Direction::Request,
-            pointer: raw.pointer.clone(),
-        };
         let mut fields = Vec::new();
         let mut field_names = Namespace::default();
         for (at, data) in &query_params {
@@ -182,12 +208,11 @@ impl<'a> Lowerer<'a> {
                     "parameters with `content` instead of `schema` are not supported",
                 ));
             };
-            let ctx = Ctx {
-                hint: format!("{name}{}", pascal(&data.name)),
+            let param_ctx = Ctx {
                 pointer: format!("{at}/schema"),
-                ..params_ctx.clone()
+                ..ctx.property(&data.name)
             };
-            let (ty, _) = self.type_ref(schema, &ctx)?;
+            let (ty, _) = self.type_ref(schema, &param_ctx)?;
             fields.push(Field {
                 name: field_names.claim(snake(&data.name)),
                 wire_name: data.name.clone(),
@@ -204,21 +229,20 @@ impl<'a> Lowerer<'a> {
             });
         }
         if let Some(form) = &form {
-            let ctx = Ctx {
-                hint: name.clone(),
+            let form_ctx = Ctx {
                 pointer: format!(
                     "{}/requestBody/content/application~1x-www-form-urlencoded/schema",
                     raw.pointer
                 ),
-                ..params_ctx.clone()
+                ..ctx.clone()
             };
-            fields.extend(self.fields(form, &ctx)?);
+            fields.extend(self.fields(form, &form_ctx)?);
         }
         if fields.is_empty() {
             return Ok(None);
         }
-        let builder = self.modules.entry(raw.module.clone()).or_default();
-        let name = builder.names.claim(name);
+        let builder = self.modules.entry(ctx.module.to_string()).or_default();
+        let name = builder.names.claim(ctx.hint.clone());
         builder.types.push(TypeDef {
             name: name.clone(),
             doc,
@@ -228,6 +252,7 @@ impl<'a> Lowerer<'a> {
                 object: None,
             },
             direction: Direction::Request,
+            origin: ctx.origin.to_string(),
         });
         Ok(Some(name))
     }
@@ -317,12 +342,7 @@ fn operation_doc(raw: &RawOperation) -> String {
         .or(raw.op.summary.as_deref())
         .map(markdown)
         .unwrap_or_default();
-    let method_name = match raw.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Delete => "DELETE",
-    };
-    doc.push_str(&format!("\n\n`{method_name} {}`", raw.path));
+    doc.push_str(&format!("\n\n`{} {}`", raw.method.as_str(), raw.path));
     doc.trim().to_string()
 }
 

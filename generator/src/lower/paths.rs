@@ -109,7 +109,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// The `{name}`s of a path template.
-fn template_params(path: &str) -> impl Iterator<Item = &str> {
+pub(super) fn template_params(path: &str) -> impl Iterator<Item = &str> {
     path.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))

@@ -1,24 +1,44 @@
 //! Which module each component schema lives in, and its Rust name (plus the ID newtype of a
 //! resource). Decided once, before any type is lowered, so every reference to a schema agrees.
+//!
+//! Both depend only on the schema's own name (and on the names of the resources it may belong
+//! to), never on which operations or other schemas happen to reference it, nor on the order the
+//! spec lists things in: a release that adds an endpoint, a resource or a field moves and renames
+//! nothing that existed.
+//!
+//! - `x-stripegen-module` (set by a project overlay) wins.
+//! - A namespaced schema `ns.name` lives in `ns` (`climate.order` -> `climate::Order`).
+//! - `deleted_x` lives with `x`.
+//! - A resource (`x-resourceId`) `x` lives in the plural of its name (`webhook_endpoint` ->
+//!   `webhook_endpoints`).
+//! - Any other schema lives with the resource or namespace its name starts with, the longest
+//!   one (`payment_method_card` with `payment_method`, `issuing_card_shipping` with
+//!   `issuing.card`, `climate_removals_price` with `climate`); failing that, in `shared`.
+//!
+//! A schema is named after its name without the module's namespace (`x-stripegen-name`, set by a
+//! project overlay, overrides it). Should two schemas of one module get the same name, the one
+//! whose spec name sorts first keeps it and the other is named after its whole spec name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use openapiv3::{Operation, ReferenceOr};
-use serde_json::Value;
+use openapiv3::{ReferenceOr, Schema};
 
 use super::Lowerer;
 use crate::error::Result;
 use crate::ir::TypeRef;
-use crate::names::pascal;
-use crate::pointer;
+use crate::names::{pascal, plural, snake};
 use crate::stripe::{
     id_always_present, is_resource, list_item_schema, schema_name, success_schema,
 };
 
-/// Module for component schemas used by several modules, or by none.
+/// Module for component schemas that belong to no resource or namespace.
 pub(super) const SHARED_MODULE: &str = "shared";
 /// Names the runtime defines at the crate root; generated modules must not shadow them.
 const RESERVED_MODULES: &[&str] = &["runtime", "webhook", "lib"];
+/// A project overlay's choice of module for a schema.
+const MODULE_EXTENSION: &str = "x-stripegen-module";
+/// A project overlay's choice of Rust name for a schema.
+const NAME_EXTENSION: &str = "x-stripegen-name";
 
 /// Where a component schema ends up.
 #[derive(Clone)]
@@ -34,39 +54,36 @@ pub(super) struct Placement {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Decides the module and Rust name of every component schema. A resource lives with the
-    /// operations that return it; any other schema lives in the one module that uses it, or in
-    /// `shared` when several (or none) do.
+    /// Decides the module and Rust name of every component schema (see the module docs).
     pub(super) fn place_schemas(&mut self) -> Result<()> {
-        let (home, users) = self.schema_modules();
-        let mut ids: BTreeMap<String, TypeRef> = BTreeMap::new();
-        let mut placed: Vec<(String, String, bool, bool)> = Vec::new();
-        for (name, schema) in self.schemas() {
-            let module = match (home.get(name), users.get(name)) {
-                (Some(module), _) => module.clone(),
-                (None, Some(modules)) if modules.len() == 1 => {
-                    modules.iter().next().cloned().unwrap_or_default()
-                }
-                _ => SHARED_MODULE.to_string(),
-            };
-            let (is_resource, id_always_present) = match schema {
-                ReferenceOr::Item(s) => (is_resource(s), id_always_present(s)),
-                ReferenceOr::Reference { .. } => (false, false),
-            };
-            placed.push((name.clone(), module, is_resource, id_always_present));
-        }
-        for (name, module, is_resource, id_always_present) in placed {
+        let schemas: BTreeMap<&'a str, &'a Schema> = self
+            .schemas()
+            .filter_map(|(name, schema)| Some((name.as_str(), schema.as_item()?)))
+            .collect();
+        let homes = Homes::new(&schemas);
+        let mut ids: BTreeMap<&str, TypeRef> = BTreeMap::new();
+        // Sorted by spec name, so a collision goes the same way whatever the spec's order.
+        for (&name, &schema) in &schemas {
+            let module = homes.module_of(name, schema);
             let builder = self.modules.entry(module.clone()).or_default();
-            let local = name
-                .strip_prefix(&format!("{module}."))
-                .filter(|rest| !rest.is_empty())
-                .unwrap_or(&name);
-            let rust_name = builder.names.claim(pascal(local));
-            let owns_id = is_resource && !name.starts_with("deleted_");
+            let wanted = match extension(schema, NAME_EXTENSION) {
+                Some(name) => pascal(name),
+                None => pascal(
+                    name.strip_prefix(&format!("{module}."))
+                        .filter(|rest| !rest.is_empty())
+                        .unwrap_or(name),
+                ),
+            };
+            let rust_name = if builder.names.is_free(&wanted) {
+                builder.names.claim(wanted)
+            } else {
+                builder.names.claim(pascal(name))
+            };
+            let owns_id = is_resource(schema) && !name.starts_with("deleted_");
             if owns_id {
                 let id_name = builder.names.claim(format!("{rust_name}Id"));
                 ids.insert(
-                    name.clone(),
+                    name,
                     TypeRef::Named {
                         module: module.clone(),
                         name: id_name,
@@ -74,13 +91,13 @@ impl<'a> Lowerer<'a> {
                 );
             }
             self.placements.insert(
-                name,
+                name.to_string(),
                 Placement {
                     module,
                     name: rust_name,
                     id: None,
                     owns_id,
-                    id_always_present,
+                    id_always_present: id_always_present(schema),
                 },
             );
         }
@@ -91,7 +108,7 @@ impl<'a> Lowerer<'a> {
         for reserved in RESERVED_MODULES {
             if self.modules.contains_key(*reserved) {
                 return Err(self.err(
-                    "#/paths",
+                    "#/components/schemas",
                     format!("module name `{reserved}` is reserved for the runtime"),
                 ));
             }
@@ -99,84 +116,8 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// The home module of each resource returned by an operation (`deleted_x` with `x`), and for
-    /// every other schema the modules whose operations reach it.
-    fn schema_modules(&self) -> (BTreeMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
-        let mut home: BTreeMap<String, String> = BTreeMap::new();
-        let mut op_refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for raw in &self.raw_ops {
-            if let Some(resource) = self.response_resource(raw.op) {
-                home.entry(resource).or_insert_with(|| raw.module.clone());
-            }
-            let mut refs = BTreeSet::new();
-            if let Some(op) = self.raw.pointer(raw.pointer.trim_start_matches('#')) {
-                for part in ["/parameters", "/requestBody", "/responses/200"] {
-                    if let Some(node) = op.pointer(part) {
-                        collect_refs(node, &mut refs);
-                    }
-                }
-            }
-            op_refs.entry(raw.module.clone()).or_default().extend(refs);
-        }
-        let deleted: Vec<(String, String)> = self
-            .schemas()
-            .filter_map(|(name, _)| {
-                let base = name.strip_prefix("deleted_")?;
-                Some((name.clone(), home.get(base)?.clone()))
-            })
-            .collect();
-        for (name, module) in deleted {
-            home.entry(name).or_insert(module);
-        }
-
-        let schema_refs: BTreeMap<&str, BTreeSet<String>> = self
-            .schemas()
-            .map(|(name, _)| {
-                let mut refs = BTreeSet::new();
-                let at = format!("/components/schemas/{}", pointer::escape(name));
-                if let Some(schema) = self.raw.pointer(&at) {
-                    collect_refs(schema, &mut refs);
-                }
-                (name.as_str(), refs)
-            })
-            .collect();
-        let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (module, roots) in &op_refs {
-            let mut queue: Vec<&str> = roots.iter().map(String::as_str).collect();
-            queue.extend(
-                home.iter()
-                    .filter(|(_, m)| *m == module)
-                    .map(|(s, _)| s.as_str()),
-            );
-            let mut seen = BTreeSet::new();
-            while let Some(schema) = queue.pop() {
-                if !seen.insert(schema) {
-                    continue;
-                }
-                match home.get(schema) {
-                    Some(owner) if owner != module => continue,
-                    Some(_) => {}
-                    None => {
-                        users.entry(schema).or_default().insert(module.as_str());
-                    }
-                }
-                if let Some(refs) = schema_refs.get(schema) {
-                    queue.extend(refs.iter().map(String::as_str));
-                }
-            }
-        }
-        let users = users
-            .into_iter()
-            .map(|(schema, modules)| {
-                let modules = modules.into_iter().map(String::from).collect();
-                (schema.to_string(), modules)
-            })
-            .collect();
-        (home, users)
-    }
-
     /// The component schema an operation returns, looking through list envelopes.
-    pub(super) fn response_resource(&self, op: &'a Operation) -> Option<String> {
+    pub(super) fn response_resource(&self, op: &'a openapiv3::Operation) -> Option<String> {
         let schema = success_schema(self.api, op)?;
         let reference = match schema {
             ReferenceOr::Reference { reference } => reference.clone(),
@@ -191,18 +132,79 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// The names of the component schemas referenced anywhere in a JSON node.
-fn collect_refs(value: &Value, refs: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                if let Some(name) = schema_name(reference) {
-                    refs.insert(name.to_string());
-                }
+/// The modules schemas can belong to, by the name prefix that leads there: each resource's name
+/// (dots as underscores) and each namespace.
+struct Homes<'s> {
+    schemas: &'s BTreeMap<&'s str, &'s Schema>,
+    prefixes: BTreeMap<String, String>,
+}
+
+impl<'s> Homes<'s> {
+    fn new(schemas: &'s BTreeMap<&'s str, &'s Schema>) -> Self {
+        let mut homes = Self {
+            schemas,
+            prefixes: BTreeMap::new(),
+        };
+        for (&name, &schema) in schemas {
+            if let Some((namespace, _)) = name.split_once('.') {
+                homes
+                    .prefixes
+                    .insert(namespace.to_string(), snake(namespace));
             }
-            map.values().for_each(|v| collect_refs(v, refs));
+            if is_resource(schema) {
+                let module = homes.own_module(name, schema);
+                homes.prefixes.insert(name.replace('.', "_"), module);
+            }
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
-        _ => {}
+        homes
     }
+
+    /// The module of a schema: by overlay, namespace, deleted twin or resource name, else by the
+    /// longest known prefix of its name.
+    fn module_of(&self, name: &str, schema: &Schema) -> String {
+        if let Some(module) = self.own_module_if_any(name, schema) {
+            return module;
+        }
+        let mut best: Option<(&String, &String)> = None;
+        for (prefix, module) in &self.prefixes {
+            let matches = name
+                .strip_prefix(prefix.as_str())
+                .is_some_and(|rest| rest.starts_with('_'));
+            if matches && best.is_none_or(|(longest, _)| prefix.len() > longest.len()) {
+                best = Some((prefix, module));
+            }
+        }
+        best.map_or_else(|| SHARED_MODULE.to_string(), |(_, module)| module.clone())
+    }
+
+    fn own_module(&self, name: &str, schema: &Schema) -> String {
+        self.own_module_if_any(name, schema)
+            .unwrap_or_else(|| SHARED_MODULE.to_string())
+    }
+
+    /// The module a schema names itself: by overlay, namespace, deleted twin or resource name.
+    fn own_module_if_any(&self, name: &str, schema: &Schema) -> Option<String> {
+        if let Some(module) = extension(schema, MODULE_EXTENSION) {
+            return Some(snake(module));
+        }
+        if let Some((namespace, _)) = name.split_once('.') {
+            return Some(snake(namespace));
+        }
+        if let Some(base) = name.strip_prefix("deleted_") {
+            if let Some(base_schema) = self.schemas.get(base) {
+                return Some(self.module_of(base, base_schema));
+            }
+        }
+        is_resource(schema).then(|| snake(&plural(name)))
+    }
+}
+
+/// A string extension of a schema (`x-stripegen-name: VerificationReportDocument`).
+fn extension<'s>(schema: &'s Schema, key: &str) -> Option<&'s str> {
+    schema
+        .schema_data
+        .extensions
+        .get(key)
+        .and_then(|v| v.as_str())
+        .filter(|v| !v.is_empty())
 }

@@ -15,7 +15,7 @@ use crate::schema::{
     additional_properties, all_of, alternatives, array_items, not, object_view,
     object_with_properties, string_enum, type_name, AsSchema, ObjectView,
 };
-use crate::stripe::{stripe_format, StripeFormat};
+use crate::stripe::{is_range_bounds, list_item_schema, stripe_format, StripeFormat};
 
 impl<'a> Lowerer<'a> {
     /// Defines the named type of every component schema (and the ID newtype of each resource).
@@ -31,9 +31,18 @@ impl<'a> Lowerer<'a> {
                 module: &placement.module,
                 hint: placement.name.clone(),
                 direction: Direction::Response,
-                pointer: at,
+                pointer: at.clone(),
+                position: None,
+                origin: name,
             };
             let kind = self.named_kind(schema, &ctx, &placement)?;
+            if matches!(kind, TypeKind::Enum { .. }) {
+                let ty = TypeRef::Named {
+                    module: placement.module.clone(),
+                    name: placement.name.clone(),
+                };
+                self.response_enums.insert(at, ty);
+            }
             if let (true, Some(TypeRef::Named { name: id_name, .. })) =
                 (placement.owns_id, &placement.id)
             {
@@ -45,6 +54,7 @@ impl<'a> Lowerer<'a> {
                         deprecated: false,
                         kind: TypeKind::Id,
                         direction: Direction::Response,
+                        origin: name.clone(),
                     },
                 );
             }
@@ -56,6 +66,7 @@ impl<'a> Lowerer<'a> {
                     deprecated: schema.schema_data.deprecated,
                     kind,
                     direction: Direction::Response,
+                    origin: name.clone(),
                 },
             );
         }
@@ -112,11 +123,7 @@ impl<'a> Lowerer<'a> {
         let mut names = Namespace::default();
         let mut fields = Vec::new();
         for (wire_name, property) in object.properties {
-            let child = ctx.child(wire_name, "properties");
-            let child = Ctx {
-                pointer: pointer::push(&child.pointer, wire_name),
-                ..child
-            };
+            let child = ctx.property(wire_name);
             let (ty, nullable) = self.type_ref(property, &child)?;
             let (doc, deprecated) = match property {
                 ReferenceOr::Item(s) => (doc_of(s), s.schema_data.deprecated),
@@ -187,10 +194,17 @@ impl<'a> Lowerer<'a> {
             if values.is_empty() {
                 return Ok((TypeRef::String, nullable));
             }
+            if let Some(shared) = self.shared_enum(ctx, &values) {
+                return Ok((shared, nullable));
+            }
             let kind = TypeKind::Enum {
                 variants: enum_variants(&values),
             };
-            return Ok((self.define_inline(ctx, kind, doc_of(schema))?, nullable));
+            let ty = self.define_inline(ctx, kind, doc_of(schema))?;
+            if ctx.direction == Direction::Response {
+                self.response_enums.insert(ctx.pointer.clone(), ty.clone());
+            }
+            return Ok((ty, nullable));
         }
         let ty = match stripe_format(schema) {
             Some(StripeFormat::UnixTime) => TypeRef::Timestamp,
@@ -204,13 +218,13 @@ impl<'a> Lowerer<'a> {
     fn plain_type_ref(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef> {
         if let Some(items) = array_items(schema) {
             let item = match items {
-                Some(items) => self.type_ref(items, &ctx.child("", "items"))?.0,
+                Some(items) => self.type_ref(items, &ctx.child("items"))?.0,
                 None => TypeRef::Json,
             };
             return Ok(TypeRef::Vec(Box::new(item)));
         }
         Ok(match type_name(schema) {
-            Some("string") => TypeRef::String,
+            Some("string") => self.shared_id(ctx).unwrap_or(TypeRef::String),
             Some("integer") => TypeRef::Int,
             Some("number") => TypeRef::Float,
             Some("boolean") => TypeRef::Bool,
@@ -232,7 +246,7 @@ impl<'a> Lowerer<'a> {
         Ok(match additional {
             Some(AdditionalProperties::Schema(values)) => {
                 let (value, _) =
-                    self.type_ref(values.as_ref(), &ctx.child("", "additionalProperties"))?;
+                    self.type_ref(values.as_ref(), &ctx.detached("additionalProperties"))?;
                 TypeRef::Map(Box::new(value))
             }
             _ => TypeRef::JsonObject,
@@ -240,12 +254,18 @@ impl<'a> Lowerer<'a> {
     }
 
     /// An inline object with properties: a range filter, a list envelope, or a struct of its own.
+    /// A parameter that takes only range bounds is a `RangeQuery` all the same, so one type
+    /// serves every `created` filter.
     fn object_ref(&mut self, schema: &Schema, object: &ObjectView, ctx: &Ctx) -> Result<TypeRef> {
-        if crate::stripe::is_range_bounds(object) {
-            return Ok(TypeRef::RangeBounds);
+        if is_range_bounds(object) {
+            return Ok(match ctx.direction {
+                Direction::Request => TypeRef::RangeQuery,
+                Direction::Response => TypeRef::RangeBounds,
+            });
         }
-        if let Some(item) = crate::stripe::list_item_schema(schema) {
-            let (item, _) = self.type_ref(item, &ctx.child("", "properties/data/items"))?;
+        if let Some(item) = list_item_schema(schema) {
+            let data = ctx.detached("properties").child("data").child("items");
+            let (item, _) = self.type_ref(item, &data)?;
             return Ok(TypeRef::List(Box::new(item)));
         }
         let fields = self.fields(object, ctx)?;
@@ -260,19 +280,45 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// The variants of a string enum: one per value, never the catch-all's name.
+/// The variants of a string enum: one per value, named after the value alone (so adding a value
+/// never renames another), never the catch-all's name.
 pub(super) fn enum_variants(values: &[String]) -> Vec<Variant> {
-    let mut names = Namespace::with_reserved(&[UNKNOWN_VARIANT]);
+    let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
     values
         .iter()
         .map(|value| Variant {
-            name: names.claim(match value.as_str() {
-                "*" => "All".to_string(),
-                other => pascal(other),
-            }),
+            name: names.claim(variant_name(value)),
             wire_name: value.clone(),
         })
         .collect()
+}
+
+/// A value's variant name: `*` is `All`; the signs of `Etc/GMT+2` and `Etc/GMT-2` are spelled
+/// out (`EtcGmtPlus2`, `EtcGmtMinus2`), as the two would otherwise read the same.
+pub(super) fn variant_name(value: &str) -> String {
+    if value == "*" {
+        return "All".to_string();
+    }
+    let mut spelled = String::with_capacity(value.len());
+    let mut previous = None;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        match c {
+            '+' => spelled.push_str("_plus_"),
+            '-' if next_is_digit && previous.is_some_and(|p: char| p.is_ascii_alphabetic()) => {
+                spelled.push_str("_minus_")
+            }
+            _ => spelled.push(c),
+        }
+        previous = Some(c);
+    }
+    let name = pascal(&spelled);
+    if name == CATCH_ALL_VARIANT {
+        format!("{name}Value")
+    } else {
+        name
+    }
 }
 
 /// The rustdoc of a schema, from its description.

@@ -36,10 +36,13 @@ fn object_unions_dispatch_on_object_and_keep_unknown_objects() {
     );
 
     let future = payout(json!({"id": "x_1", "object": "wallet"}), json!("soon"));
-    assert!(matches!(future.destination, PayoutDestination::Unknown(_)));
+    assert!(matches!(
+        future.destination,
+        PayoutDestination::Unrecognized(_)
+    ));
     assert_eq!(
         future.amount_detail,
-        PayoutAmountDetail::Unknown(json!("soon"))
+        PayoutAmountDetail::Unrecognized(json!("soon"))
     );
     // Unknown shapes are written back unchanged.
     assert_eq!(
@@ -92,7 +95,7 @@ fn emptyable_params_send_an_empty_value() {
 
 #[test]
 fn renamed_and_keyword_fields_use_their_wire_names() {
-    use fixture_names::odd_things::OddThing;
+    use fixture_names::odd::Thing as OddThing;
     let thing: OddThing = serde_json::from_value(json!({
         "id": "odd_1", "object": "odd.thing", "type": "t", "fn": "f", "3d_secure": true,
         "card-brand": "a", "card_brand": "b", "mode": "a.b", "unknown_field": [1],
