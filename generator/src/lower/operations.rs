@@ -122,11 +122,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The call's function name and the name of its parameter struct. A call on its resource's
-    /// own path (no parameter but the resource's ID) is named by its verb (`list`, `create`,
-    /// `retrieve`, `update`, `delete`, or the path's action such as `cancel`); a call on a path
-    /// nested under another resource adds that resource (`list_for_customer`), so a new nested
-    /// path never takes a verb an existing call has. A call with no resource, or whose name is
-    /// taken all the same, is named after its operationId.
+    /// own path (in the resource's module, with no parameter but the resource's ID) is named by
+    /// its verb (`list`, `create`, `retrieve`, `update`, `delete`, or the path's action such as
+    /// `cancel`); a call on a path nested under another resource adds that resource
+    /// (`list_for_customer`), so a new path elsewhere never takes a verb an existing call has. A
+    /// call with no resource, on another module's path, or whose name is taken all the same, is
+    /// named after its operationId.
     fn call_name(
         &mut self,
         raw: &RawOperation,
@@ -147,16 +148,22 @@ impl<'a> Lowerer<'a> {
             return (namespace.claim(fn_name), params);
         };
         let params_in_path: Vec<&str> = template_params(raw.path).collect();
-        let own_path = match verb.as_str() {
-            "list" | "create" => params_in_path.is_empty(),
-            _ => params_in_path.len() <= 1,
-        };
+        let own_path = raw.module == placement.module
+            && match verb.as_str() {
+                "list" | "create" => params_in_path.is_empty(),
+                _ => params_in_path.len() <= 1,
+            };
         let (fn_name, for_parent) = match params_in_path.first() {
-            Some(parent) if !own_path => (
+            _ if own_path => (verb.clone(), String::new()),
+            Some(parent) => (
                 format!("{verb}_for_{}", snake(parent)),
                 format!("For{}", pascal(parent)),
             ),
-            _ => (verb.clone(), String::new()),
+            None => {
+                let (fn_name, params) = from_operation_id();
+                let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
+                return (namespace.claim(fn_name), params);
+            }
         };
         let subject = if verb == "list" {
             names::plural(&placement.name)
