@@ -111,8 +111,11 @@ fn type_def(def: &TypeDef, module: &str) -> TokenStream {
         } => union(&name, variants, *dispatch_on_object, def.direction, module),
         TypeKind::Id => id(&name),
         TypeKind::Alias(ty) => {
+            // The event envelope lives in the runtime's `webhook` module, there with `webhooks`.
+            let gate = matches!(ty, TypeRef::Event { .. })
+                .then(|| quote! { #[cfg(feature = "webhooks")] });
             let ty = type_ref(ty, module);
-            quote! { pub type #name = #ty; }
+            quote! { #gate pub type #name = #ty; }
         }
     };
     quote! {

@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask regenerate [--check]`, `cargo xtask spec-diff OLD NEW [--json]`,
+//! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`, `cargo xtask spec-diff OLD NEW [--json]`,
 //! `cargo xtask full-api --spec PATH --out DIR`, `cargo xtask bench [--runs N]`.
 
 use std::path::{Path, PathBuf};
@@ -16,8 +16,7 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["regenerate"] => regenerate(false),
-        ["regenerate", "--check"] => regenerate(true),
+        ["regenerate", options @ ..] => regenerate(options),
         ["spec-diff", old, new] => spec_diff(old, new, false),
         ["spec-diff", old, new, "--json"] | ["spec-diff", "--json", old, new] => {
             spec_diff(old, new, true)
@@ -39,7 +38,9 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask regenerate [--check]
+const USAGE: &str =
+    "usage: cargo xtask regenerate [--check] [--crate-name NAME] [--crate-version X.Y.Z]
+                                [--publish | --no-publish] [--repository URL]
        cargo xtask spec-diff OLD NEW [--json]
        cargo xtask full-api --spec PATH --out DIR
        cargo xtask bench [--runs N]";
@@ -51,11 +52,32 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn regenerate(check: bool) -> Result<ExitCode, String> {
+/// Regenerates `generated/` (with `--check`, only compares). The package options override the
+/// workspace's (`Config::for_workspace`); a check must be given the same ones.
+fn regenerate(options: &[&str]) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let output = stripegen::generate(&Config::for_workspace(&root).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let mut config = Config::for_workspace(&root).map_err(|e| e.to_string())?;
+    let mut check = false;
+    let mut options = options.iter();
+    while let Some(&option) = options.next() {
+        let mut value = || {
+            options
+                .next()
+                .map(|v| v.to_string())
+                .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))
+        };
+        match option {
+            "--check" => check = true,
+            "--crate-name" => config.crate_name = value()?,
+            "--crate-version" => config.crate_version = value()?,
+            "--publish" => config.publish = true,
+            "--no-publish" => config.publish = false,
+            "--repository" => config.repository = Some(value()?),
+            _ => return Err(USAGE.to_string()),
+        }
+    }
     let out = root.join("generated");
+    let (output, update) = stripegen::regenerate(&config, &out).map_err(|e| e.to_string())?;
     if check {
         let changes = output.check(&out).map_err(|e| e.to_string())?;
         if changes.is_empty() {
@@ -70,6 +92,11 @@ fn regenerate(check: bool) -> Result<ExitCode, String> {
     }
     let changes = output.write(&out).map_err(|e| e.to_string())?;
     println!("generated/: {changes}");
+    match (&update.diff, update.entry_added) {
+        (Some(diff), _) => println!("generated/CHANGELOG.md: new entry, {}", diff.summary()),
+        (None, true) => println!("generated/CHANGELOG.md: first entry"),
+        (None, false) => {}
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -133,6 +160,7 @@ fn write_full_api(spec: &Path, out: &Path) -> Result<String, String> {
         spec: spec.to_path_buf(),
         overlays: Vec::new(),
         crate_name,
+        ..Config::default()
     };
     let started = std::time::Instant::now();
     let mut output = stripegen::generate(&config).map_err(|e| e.to_string())?;
