@@ -1,5 +1,6 @@
-//! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`, `cargo xtask spec-diff OLD NEW [--json]`,
-//! `cargo xtask full-api --spec PATH --out DIR`, `cargo xtask bench [--runs N]`.
+//! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`,
+//! `cargo xtask spec-diff OLD NEW [--json]`, `cargo xtask full-api --spec PATH --out DIR`,
+//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 use stripegen::Config;
 
 mod bench;
+mod crate_checks;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
             spec_diff(old, new, true)
         }
         ["full-api", "--spec", spec, "--out", out] => full_api(Path::new(spec), Path::new(out)),
+        ["crate-checks"] => crate_checks::run(&workspace_root()),
         ["bench"] => bench::run(&workspace_root(), 3),
         ["bench", "--runs", runs] => match runs.parse() {
             Ok(runs) if runs > 0 => bench::run(&workspace_root(), runs),
@@ -43,6 +46,7 @@ const USAGE: &str =
                                 [--publish | --no-publish] [--repository URL]
        cargo xtask spec-diff OLD NEW [--json]
        cargo xtask full-api --spec PATH --out DIR
+       cargo xtask crate-checks
        cargo xtask bench [--runs N]";
 
 fn workspace_root() -> PathBuf {
