@@ -1,24 +1,23 @@
 //! Every call for programs without an async runtime (feature `blocking`).
 //!
-//! A call of this crate is a function that takes `&Client` and returns a future, so one
-//! [`Client::call`] runs any of them: the blocking client owns a single-threaded Tokio runtime and
-//! runs the call's future on it to completion. [`Client::list_all`] does the same for the
-//! `list_all` streams, one page at a time.
+//! A call of this crate is a function that takes `&Client` and returns a future. A
+//! [`blocking::Client`](Client) is an async client (it dereferences to one, so it can be passed to
+//! any call) with its own single-threaded Tokio runtime: [`Client::call`] runs a call's future on
+//! it to completion, and [`Client::iter`] turns a `list_all` stream into an iterator that fetches
+//! pages as it goes. Every call is available, none is generated twice.
 //!
 //! ```no_run
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), stripe_api::Error> {
 //! use stripe_api::blocking::Client;
+//! use stripe_api::webhook_endpoints::WebhookEndpoint;
 //! use stripe_api::RequestOptions;
 //!
 //! let client = Client::new("sk_test_...");
-//! let page = client.call(|c| {
-//!     stripe_api::webhook_endpoints::WebhookEndpoint::list(c, &Default::default())
-//! })?;
+//! let page = client.call(WebhookEndpoint::list(&client, &Default::default()))?;
 //! println!("{} endpoints on the first page", page.data.len());
+//!
 //! let connected = client.with_options(RequestOptions::new().stripe_account("acct_1"));
-//! for endpoint in connected.list_all(|c| {
-//!     stripe_api::webhook_endpoints::WebhookEndpoint::list_all(c, &Default::default())
-//! }) {
+//! for endpoint in connected.iter(WebhookEndpoint::list_all(&connected, &Default::default())) {
 //!     println!("{}", endpoint?.url);
 //! }
 //! # Ok(())
@@ -30,6 +29,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use super::client::{Client as AsyncClient, RequestOptions};
@@ -74,11 +74,6 @@ impl Client {
         })
     }
 
-    /// The async client the calls go through.
-    pub fn as_async(&self) -> &AsyncClient {
-        &self.client
-    }
-
     /// A handle whose calls use `options` (see [`AsyncClient::with_options`]); it shares this
     /// client's runtime and connections.
     pub fn with_options(&self, options: RequestOptions) -> Self {
@@ -88,30 +83,33 @@ impl Client {
         }
     }
 
-    /// Makes one call and waits for its result: `call` receives the async client to pass to any
-    /// of the crate's calls, as in `client.call(|c| Order::retrieve(c, &id, &params))`.
-    pub fn call<'c, F, Fut>(&'c self, call: F) -> Fut::Output
-    where
-        F: FnOnce(&'c AsyncClient) -> Fut,
-        Fut: Future,
-    {
-        self.runtime.block_on(call(&self.client))
+    /// Runs a call to completion and returns its result, as in
+    /// `client.call(Order::retrieve(&client, &id, &params))`. Any future works, as long as it
+    /// needs nothing but Tokio.
+    pub fn call<F: Future>(&self, call: F) -> F::Output {
+        self.runtime.block_on(call)
     }
 
-    /// Iterates over every item of a list, fetching pages as the iteration needs them: `list`
-    /// starts a `list_all` stream, as in `client.list_all(|c| Order::list_all(c, &params))`.
-    pub fn list_all<T, F>(&self, list: F) -> ListIter<T>
-    where
-        F: FnOnce(&AsyncClient) -> ListStream<T>,
-    {
+    /// Iterates over a `list_all` stream, fetching each page when the iteration reaches it, as in
+    /// `client.iter(Order::list_all(&client, &params))`.
+    pub fn iter<T>(&self, list: ListStream<T>) -> ListIter<T> {
         ListIter {
-            stream: list(&self.client),
+            stream: list,
             runtime: Arc::clone(&self.runtime),
         }
     }
 }
 
-/// Every item of a list, across pages (from [`Client::list_all`]). An error ends the iteration.
+impl Deref for Client {
+    type Target = AsyncClient;
+
+    /// The async client: `&blocking_client` can be passed to every call.
+    fn deref(&self) -> &AsyncClient {
+        &self.client
+    }
+}
+
+/// Every item of a list, across pages (from [`Client::iter`]). An error ends the iteration.
 pub struct ListIter<T> {
     stream: ListStream<T>,
     runtime: Arc<tokio::runtime::Runtime>,
