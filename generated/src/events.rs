@@ -1343,4 +1343,5 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
     }
 }
 /// An event, as delivered to webhook endpoints: verify and parse one with [`super::webhook::Webhook::construct_event`].
+#[cfg(feature = "webhooks")]
 pub type Event = super::webhook::Event<EventType, EventObject>;

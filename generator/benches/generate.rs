@@ -26,6 +26,7 @@ fn generation(c: &mut Criterion) {
         spec,
         overlays: Vec::new(),
         crate_name: "stripe-full".into(),
+        ..Default::default()
     };
     group.bench_function("generate", |b| {
         b.iter(|| stripegen::generate(black_box(&config)).unwrap())

@@ -29,6 +29,10 @@ pub enum Error {
         pointer: String,
         message: String,
     },
+    /// A [`Config`](crate::Config) setting that can't be used (such as a crate version that is
+    /// not semver).
+    #[error("invalid configuration: {0}")]
+    Config(String),
     /// Generated code that `syn` could not parse: a bug in the generator, not in the spec.
     #[error("internal error: generated module `{module}` is not valid Rust: {message}")]
     Emit { module: String, message: String },

@@ -17,10 +17,12 @@ use crate::pointer;
 
 mod sections;
 
-/// The checked document, parsed, and the file it came from (for error messages).
+/// The checked document, parsed and as JSON, and the file it came from (for error messages).
 pub struct Loaded {
     pub file: PathBuf,
     pub api: openapiv3::OpenAPI,
+    /// The same document as JSON: what the generated crate records as its spec.
+    pub raw: Value,
 }
 
 /// Reads `spec`, applies `overlays` in the order given and checks the result.
@@ -63,7 +65,11 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
             return Err(blame(err.0, err.1));
         }
     };
-    Ok(Loaded { file, api })
+    Ok(Loaded {
+        file,
+        api,
+        raw: doc,
+    })
 }
 
 /// A scoped thread's result; if the thread panicked, the panic goes on in the caller.

@@ -1,13 +1,16 @@
 //! Command-line front end: `stripegen --spec FILE [--overlays DIR|FILE]... --out DIR
-//! [--crate-name NAME] [--check]`.
+//! [--crate-name NAME] [--crate-version X.Y.Z] [--publish] [--repository URL] [--check]`.
+//!
+//! Besides the crate, `--out` gets `openapi.json` (the spec as loaded) and `CHANGELOG.md`, which
+//! gains an entry whenever the spec differs from the one recorded there.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use stripegen::{load, Config};
 
-const USAGE: &str =
-    "usage: stripegen --spec FILE [--overlays DIR|FILE]... --out DIR [--crate-name NAME] [--check]";
+const USAGE: &str = "usage: stripegen --spec FILE [--overlays DIR|FILE]... --out DIR \
+[--crate-name NAME] [--crate-version X.Y.Z] [--publish] [--repository URL] [--check]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -23,7 +26,7 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
     let mut spec = None;
     let mut overlays = Vec::new();
     let mut out = None;
-    let mut crate_name = "stripe-api".to_string();
+    let mut config = Config::default();
     let mut check = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -42,7 +45,10 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
                 }
             }
             "--out" => out = Some(PathBuf::from(value()?)),
-            "--crate-name" => crate_name = value()?,
+            "--crate-name" => config.crate_name = value()?,
+            "--crate-version" => config.crate_version = value()?,
+            "--publish" => config.publish = true,
+            "--repository" => config.repository = Some(value()?),
             "--check" => check = true,
             "--help" | "-h" => {
                 println!("{USAGE}");
@@ -54,12 +60,9 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
     let (Some(spec), Some(out)) = (spec, out) else {
         return Err(USAGE.to_string());
     };
-    let config = Config {
-        spec,
-        overlays,
-        crate_name,
-    };
-    let output = stripegen::generate(&config).map_err(|e| e.to_string())?;
+    config.spec = spec;
+    config.overlays = overlays;
+    let (output, _) = stripegen::regenerate(&config, &out).map_err(|e| e.to_string())?;
     if check {
         let changes = output.check(&out).map_err(|e| e.to_string())?;
         for path in changes.paths() {

@@ -1,12 +1,16 @@
 //! The hand-written runtime of the generated crate: the HTTP client, errors and the types that
 //! encode Stripe's conventions. stripegen copies this directory verbatim from `templates/runtime/`.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod error;
+mod idempotency;
 mod impls;
 mod json;
 mod pagination;
 mod types;
+#[cfg(feature = "webhooks")]
 pub mod webhook;
 
 pub use client::{encode_form, AppInfo, Client, ClientBuilder, RequestOptions};

@@ -9,6 +9,7 @@ fn generates_the_full_v524_spec() {
         spec,
         overlays: Vec::new(),
         crate_name: "stripe-full".to_string(),
+        ..Default::default()
     };
     let started = std::time::Instant::now();
     let output = stripegen::generate(&config).unwrap_or_else(|err| panic!("{err}"));

@@ -13,6 +13,7 @@ fn config(spec: &str, overlays: &[&str]) -> stripegen::Config {
         spec: malformed_dir().join(spec),
         overlays: overlays.iter().map(|o| malformed_dir().join(o)).collect(),
         crate_name: "x".to_string(),
+        ..Default::default()
     }
 }
 
@@ -206,6 +207,7 @@ fn no_malformed_spec_panics() {
             spec: spec.clone(),
             overlays: Vec::new(),
             crate_name: "x".to_string(),
+            ..Default::default()
         };
         match std::panic::catch_unwind(move || stripegen::generate(&config).map(|_| ())) {
             Ok(Err(_)) => {}

@@ -190,7 +190,7 @@ async fn request_options_set_the_idempotency_key_and_headers() {
         Some(
             format!(
                 "Stripe/v1 RustBindings/{} MyPlugin/1.2.3 (https://example.com)",
-                env!("CARGO_PKG_VERSION")
+                generated_crate_version()
             )
             .as_str()
         )
@@ -363,4 +363,16 @@ async fn each_error_status_has_its_variant() {
         assert_eq!(details.request_id.as_deref(), Some("req_42"));
         assert!(err.to_string().contains("req_42"), "{err}");
     }
+}
+
+/// The generated crate's version (with the API version as build metadata), as its `Cargo.toml`
+/// says: the bindings version of `User-Agent`.
+fn generated_crate_version() -> String {
+    let manifest = include_str!("../../generated/Cargo.toml");
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("generated/Cargo.toml has a version line")
+        .to_owned()
 }

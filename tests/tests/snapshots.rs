@@ -11,6 +11,7 @@ fn generate(fixture: &str) -> String {
         spec,
         overlays: Vec::new(),
         crate_name: "fixture".to_string(),
+        ..Default::default()
     };
     stripegen::generate_modules_inline(&config)
         .unwrap_or_else(|err| panic!("fixture {fixture} failed to generate: {err}"))

@@ -1,5 +1,6 @@
-//! Maintainer tasks: `cargo xtask regenerate [--check]`, `cargo xtask spec-diff OLD NEW [--json]`,
-//! `cargo xtask full-api --spec PATH --out DIR`, `cargo xtask bench [--runs N]`.
+//! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`,
+//! `cargo xtask spec-diff OLD NEW [--json]`, `cargo xtask full-api --spec PATH --out DIR`,
+//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 use stripegen::Config;
 
 mod bench;
+mod crate_checks;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,13 +18,13 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["regenerate"] => regenerate(false),
-        ["regenerate", "--check"] => regenerate(true),
+        ["regenerate", options @ ..] => regenerate(options),
         ["spec-diff", old, new] => spec_diff(old, new, false),
         ["spec-diff", old, new, "--json"] | ["spec-diff", "--json", old, new] => {
             spec_diff(old, new, true)
         }
         ["full-api", "--spec", spec, "--out", out] => full_api(Path::new(spec), Path::new(out)),
+        ["crate-checks"] => crate_checks::run(&workspace_root()),
         ["bench"] => bench::run(&workspace_root(), 3),
         ["bench", "--runs", runs] => match runs.parse() {
             Ok(runs) if runs > 0 => bench::run(&workspace_root(), runs),
@@ -39,9 +41,12 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask regenerate [--check]
+const USAGE: &str =
+    "usage: cargo xtask regenerate [--check] [--crate-name NAME] [--crate-version X.Y.Z]
+                                [--publish | --no-publish] [--repository URL]
        cargo xtask spec-diff OLD NEW [--json]
        cargo xtask full-api --spec PATH --out DIR
+       cargo xtask crate-checks
        cargo xtask bench [--runs N]";
 
 fn workspace_root() -> PathBuf {
@@ -51,11 +56,32 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn regenerate(check: bool) -> Result<ExitCode, String> {
+/// Regenerates `generated/` (with `--check`, only compares). The package options override the
+/// workspace's (`Config::for_workspace`); a check must be given the same ones.
+fn regenerate(options: &[&str]) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let output = stripegen::generate(&Config::for_workspace(&root).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let mut config = Config::for_workspace(&root).map_err(|e| e.to_string())?;
+    let mut check = false;
+    let mut options = options.iter();
+    while let Some(&option) = options.next() {
+        let mut value = || {
+            options
+                .next()
+                .map(|v| v.to_string())
+                .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))
+        };
+        match option {
+            "--check" => check = true,
+            "--crate-name" => config.crate_name = value()?,
+            "--crate-version" => config.crate_version = value()?,
+            "--publish" => config.publish = true,
+            "--no-publish" => config.publish = false,
+            "--repository" => config.repository = Some(value()?),
+            _ => return Err(USAGE.to_string()),
+        }
+    }
     let out = root.join("generated");
+    let (output, update) = stripegen::regenerate(&config, &out).map_err(|e| e.to_string())?;
     if check {
         let changes = output.check(&out).map_err(|e| e.to_string())?;
         if changes.is_empty() {
@@ -70,60 +96,15 @@ fn regenerate(check: bool) -> Result<ExitCode, String> {
     }
     let changes = output.write(&out).map_err(|e| e.to_string())?;
     println!("generated/: {changes}");
-    match committed_spec_diff(&root) {
-        Ok(diff) if diff.entries.is_empty() && diff.api_changes.is_empty() => {}
-        Ok(diff) => {
-            println!("since the committed spec: {}", diff.summary());
+    match (&update.diff, update.entry_added) {
+        (Some(diff), _) => {
+            println!("generated/CHANGELOG.md: new entry, {}", diff.summary());
             print!("{}", diff.api_markdown());
         }
-        Err(reason) => println!("not compared with the committed spec: {reason}"),
+        (None, true) => println!("generated/CHANGELOG.md: first entry"),
+        (None, false) => {}
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// What changed between the spec (and overlays) committed at git's `HEAD` and the ones in the
-/// working tree: the spec-level entries and the generated crate's public API.
-fn committed_spec_diff(root: &Path) -> Result<stripegen::diff::SpecDiff, String> {
-    let previous = root.join("target/xtask/committed-spec");
-    let _ = std::fs::remove_dir_all(&previous);
-    std::fs::create_dir_all(&previous).map_err(|e| e.to_string())?;
-    let archive = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "archive",
-            "--format=tar",
-            "HEAD",
-            "spec/stripe.yaml",
-            "spec/overlays",
-        ])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !archive.status.success() {
-        return Err(String::from_utf8_lossy(&archive.stderr).trim().to_string());
-    }
-    let mut tar = std::process::Command::new("tar")
-        .arg("-x")
-        .arg("-C")
-        .arg(&previous)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if let Some(mut stdin) = tar.stdin.take() {
-        use std::io::Write as _;
-        stdin
-            .write_all(&archive.stdout)
-            .map_err(|e| e.to_string())?;
-    }
-    if !tar.wait().map_err(|e| e.to_string())?.success() {
-        return Err("cannot unpack the committed spec".into());
-    }
-    let load = |config: Config| {
-        stripegen::load::load(&config.spec, &config.overlays).map_err(|e| e.to_string())
-    };
-    let old = load(Config::for_workspace(&previous).map_err(|e| e.to_string())?)?;
-    let new = load(Config::for_workspace(root).map_err(|e| e.to_string())?)?;
-    Ok(stripegen::diff::diff_generated(&old, &new))
 }
 
 /// Prints the semantic diff of two specs (Markdown, or JSON with `--json`). Succeeds whatever the
@@ -186,6 +167,7 @@ fn write_full_api(spec: &Path, out: &Path) -> Result<String, String> {
         spec: spec.to_path_buf(),
         overlays: Vec::new(),
         crate_name,
+        ..Config::default()
     };
     let started = std::time::Instant::now();
     let mut output = stripegen::generate(&config).map_err(|e| e.to_string())?;

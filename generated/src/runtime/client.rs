@@ -143,6 +143,12 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
+        // Feature `rustls` brings rustls with `ring` rather than reqwest's aws-lc-rs (lighter to
+        // build); it becomes the process default unless the program installed a provider first.
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .build()
@@ -353,7 +359,7 @@ impl Client {
             self.options
                 .idempotency_key
                 .clone()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+                .unwrap_or_else(super::idempotency::new_key)
         });
         let mut retries = 0;
         loop {

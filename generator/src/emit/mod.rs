@@ -33,11 +33,9 @@ pub fn crate_root(api: &Api) -> TokenStream {
         // prettyplease, not rustfmt, formats generated modules: keep `cargo fmt` off them.
         quote! { #[doc = #doc] #[rustfmt::skip] pub mod #name; }
     });
-    let doc_version = format!(" Generated from Stripe API version `{version}`.");
     quote! {
-        //! Typed client for the Stripe API.
-        #![doc = ""]
-        #![doc = #doc_version]
+        #![doc = include_str!("../README.md")]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         mod runtime;
         pub use runtime::*;
         #(#modules)*
@@ -138,8 +136,11 @@ fn type_def(def: &TypeDef, module: &str) -> TokenStream {
         } => types::union(&name, variants, *dispatch_on_object, def.direction, module),
         TypeKind::Id => types::id(&name),
         TypeKind::Alias(ty) => {
+            // The event envelope lives in the runtime's `webhook` module, there with `webhooks`.
+            let gate = matches!(ty, TypeRef::Event { .. })
+                .then(|| quote! { #[cfg(feature = "webhooks")] });
             let ty = type_ref(ty, module);
-            quote! { pub type #name = #ty; }
+            quote! { #gate pub type #name = #ty; }
         }
     };
     quote! {

@@ -20,7 +20,13 @@ type Owner = (Placement, String);
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Result<()> {
-        let raw_ops = std::mem::take(&mut self.raw_ops);
+        let mut raw_ops = std::mem::take(&mut self.raw_ops);
+        // Calls on paths of their resource's own module choose their names first, whatever the
+        // path order (the sort is stable: spec order otherwise).
+        raw_ops.sort_by_key(|raw| {
+            let owner_module = self.operation_owner(raw.op).map(|(p, _)| p.module);
+            owner_module.is_some_and(|module| module != raw.module)
+        });
         for raw in &raw_ops {
             self.lower_operation(raw)?;
         }
@@ -121,13 +127,13 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// The call's function name and the name of its parameter struct. A call on its resource's
-    /// own path (in the resource's module, with no parameter but the resource's ID) is named by
-    /// its verb (`list`, `create`, `retrieve`, `update`, `delete`, or the path's action such as
-    /// `cancel`); a call on a path nested under another resource adds that resource
-    /// (`list_for_customer`), so a new path elsewhere never takes a verb an existing call has. A
-    /// call with no resource, on another module's path, or whose name is taken all the same, is
-    /// named after its operationId.
+    /// The call's function name and the name of its parameter struct. A call on its resource is
+    /// named by its verb (`list`, `create`, `retrieve`, `update`, `delete`, or the path's action
+    /// such as `cancel`), with the resource it is nested under if any (`list_for_customer`), so a
+    /// nested path never takes a verb from a top-level one. Calls on paths of the resource's own
+    /// module name themselves first (see `lower_operations`), so a new path elsewhere never takes
+    /// a verb an existing call has. A call with no resource, or whose name is taken all the same,
+    /// is named after its operationId.
     fn call_name(
         &mut self,
         raw: &RawOperation,
@@ -147,23 +153,18 @@ impl<'a> Lowerer<'a> {
             let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
             return (namespace.claim(fn_name), params);
         };
+        // Path parameters before the resource's own ID name the resources it is nested under.
         let params_in_path: Vec<&str> = template_params(raw.path).collect();
-        let own_path = raw.module == placement.module
-            && match verb.as_str() {
-                "list" | "create" => params_in_path.is_empty(),
-                _ => params_in_path.len() <= 1,
-            };
-        let (fn_name, for_parent) = match params_in_path.first() {
-            _ if own_path => (verb.clone(), String::new()),
+        let parents = match verb.as_str() {
+            "list" | "create" => &params_in_path[..],
+            _ => &params_in_path[..params_in_path.len().saturating_sub(1)],
+        };
+        let (fn_name, for_parent) = match parents.first() {
             Some(parent) => (
                 format!("{verb}_for_{}", snake(parent)),
                 format!("For{}", pascal(parent)),
             ),
-            None => {
-                let (fn_name, params) = from_operation_id();
-                let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
-                return (namespace.claim(fn_name), params);
-            }
+            None => (verb.clone(), String::new()),
         };
         let subject = if verb == "list" {
             names::plural(&placement.name)

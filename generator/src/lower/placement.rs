@@ -16,8 +16,9 @@
 //!   `issuing.card`, `climate_removals_price` with `climate`); failing that, in `shared`.
 //!
 //! A schema is named after its name without the module's namespace (`x-stripegen-name`, set by a
-//! project overlay, overrides it). Should two schemas of one module get the same name, the one
-//! whose spec name sorts first keeps it and the other is named after its whole spec name.
+//! project overlay, overrides it). Should two schemas of one module get the same name, a name an
+//! overlay set wins, then the schema whose spec name sorts first; the other is named after its
+//! whole spec name.
 
 use std::collections::BTreeMap;
 
@@ -62,8 +63,12 @@ impl<'a> Lowerer<'a> {
             .collect();
         let homes = Homes::new(&schemas);
         let mut ids: BTreeMap<&str, TypeRef> = BTreeMap::new();
-        // Sorted by spec name, so a collision goes the same way whatever the spec's order.
-        for (&name, &schema) in &schemas {
+        // Names set by an overlay first, then by spec name: a collision goes the same way
+        // whatever the spec's order, and never against a name the project chose.
+        let (named, unnamed): (Vec<_>, Vec<_>) = schemas
+            .iter()
+            .partition(|(_, schema)| extension(schema, NAME_EXTENSION).is_some());
+        for (&name, &schema) in named.into_iter().chain(unnamed) {
             let module = homes.module_of(name, schema);
             let builder = self.modules.entry(module.clone()).or_default();
             let wanted = match extension(schema, NAME_EXTENSION) {
