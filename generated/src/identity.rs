@@ -2336,6 +2336,7 @@ impl ListVerificationReportsType {
 super::impl_string_enum!(ListVerificationReportsType);
 /// Parameters of [`list`](super::identity::VerificationReport::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListVerificationReports {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2365,6 +2366,7 @@ pub struct ListVerificationReports {
 }
 /// Parameters of [`retrieve`](super::identity::VerificationReport::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveVerificationReport {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2372,6 +2374,7 @@ pub struct RetrieveVerificationReport {
 }
 /// Parameters of [`list`](super::identity::VerificationSession::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListVerificationSessions {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2402,6 +2405,7 @@ pub struct ListVerificationSessions {
     pub status: Option<VerificationSessionStatus>,
 }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_types: Option<Vec<GelatoDocumentReportType>>,
@@ -2414,12 +2418,14 @@ pub struct CreateVerificationSessionOptionsDocument {
 }
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<super::Emptyable<CreateVerificationSessionOptionsDocument>>,
 }
 /// Details provided about the user being verified. These details might be shown to the user.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionProvidedDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -2428,6 +2434,7 @@ pub struct CreateVerificationSessionProvidedDetails {
 }
 /// Tokens referencing a Person resource and its associated account.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionRelatedPerson {
     pub account: String,
     pub person: String,
@@ -2443,6 +2450,7 @@ impl CreateVerificationSessionRelatedPerson {
 }
 /// Parameters of [`create`](super::identity::VerificationSession::create).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSession {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2481,6 +2489,7 @@ pub struct CreateVerificationSession {
 }
 /// Parameters of [`retrieve`](super::identity::VerificationSession::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2488,6 +2497,7 @@ pub struct RetrieveVerificationSession {
 }
 /// Parameters of [`update`](super::identity::VerificationSession::update).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2508,6 +2518,7 @@ pub struct UpdateVerificationSession {
 }
 /// Parameters of [`cancel`](super::identity::VerificationSession::cancel).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CancelVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2515,6 +2526,7 @@ pub struct CancelVerificationSession {
 }
 /// Parameters of [`redact`](super::identity::VerificationSession::redact).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RedactVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
