@@ -1178,6 +1178,61 @@ fn retry_delay(retry: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize)]
+    struct Params {
+        list: Vec<String>,
+        map: BTreeMap<String, String>,
+        nested: Option<Nested>,
+        absent: Option<String>,
+        text: String,
+        flag: bool,
+    }
+
+    #[derive(Serialize)]
+    struct Nested {
+        items: Vec<BTreeMap<String, i64>>,
+        cleared: super::super::Emptyable<Vec<String>>,
+        empty_set: super::super::Emptyable<BTreeMap<String, String>>,
+    }
+
+    #[test]
+    fn empty_lists_and_maps_send_nothing_and_emptyable_empty_sends_key_equals() {
+        let params = Params {
+            list: vec![],
+            map: BTreeMap::new(),
+            nested: Some(Nested {
+                items: vec![BTreeMap::new(), BTreeMap::from([("n".to_owned(), -1)])],
+                cleared: super::super::Emptyable::Empty,
+                empty_set: super::super::Emptyable::Set(BTreeMap::new()),
+            }),
+            absent: None,
+            text: String::new(),
+            flag: false,
+        };
+        assert_eq!(
+            encode_form(&params).unwrap(),
+            "nested[items][1][n]=-1&nested[cleared]=&text=&flag=false"
+        );
+    }
+
+    #[test]
+    fn escapes_like_stripe_python_keeping_brackets() {
+        let params = BTreeMap::from([("a[b] c".to_owned(), "x&y=z+%#?/* é😀\0\n".to_owned())]);
+        assert_eq!(
+            encode_form(&params).unwrap(),
+            "a[b]+c=x%26y%3Dz%2B%25%23%3F%2F%2A+%C3%A9%F0%9F%98%80%00%0A"
+        );
+    }
+
+    #[test]
+    fn only_structs_and_maps_can_be_parameters() {
+        assert!(encode_form(&5).is_err());
+        assert!(encode_form(&vec![1]).is_err());
+        assert_eq!(encode_form(&()).unwrap(), "");
+        assert_eq!(encode_form(&None::<Params>).unwrap(), "");
+    }
 
     #[test]
     fn retry_delay_doubles_up_to_five_seconds_with_jitter() {
