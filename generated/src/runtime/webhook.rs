@@ -72,9 +72,11 @@ impl Webhook {
     /// the holder of the secret can set it, and the check exists to stop an old delivery from
     /// being replayed.
     ///
-    /// `Duration::ZERO` accepts only signatures made in the current second (unlike stripe-python,
-    /// where a tolerance of `0` turns the check off); to accept signatures of any age, pass
-    /// `Duration::MAX`.
+    /// `Duration::ZERO` accepts only signatures made in the current second (or later). That
+    /// differs from Stripe's SDKs: in stripe-python (`if tolerance and ...`) and stripe-node
+    /// (`tolerance > 0 && ...`) a tolerance of `0` turns the age check off, so code ported from
+    /// them that passes `0` would reject almost every delivery here. To accept signatures of any age,
+    /// pass `Duration::MAX`.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
