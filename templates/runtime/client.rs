@@ -746,12 +746,12 @@ impl<'a> Serializer for &'a mut Form {
     }
     fn serialize_tuple_variant(
         self,
-        _name: &'static str,
-        _index: u32,
+        name: &'static str,
+        index: u32,
         variant: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<Compound<'a>, FormError> {
-        self.serialize_struct_variant(_name, _index, variant, _len)
+        self.serialize_struct_variant(name, index, variant, len)
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, FormError> {
         Ok(Compound::new(self))
