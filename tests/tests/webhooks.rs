@@ -6,6 +6,11 @@
 //! (and are byte for byte the SDK's), and both reject a tampered body, a wrong secret and an
 //! expired timestamp. Both use the real clock here, so the timestamps keep well clear of the
 //! tolerance's edge.
+//!
+//! Both also judge 31 spellings of the `Stripe-Signature` header alike, for the same reasons
+//! (spaces around elements, upper-case hex, a trailing space...: issue 12 §6), through
+//! `webhook_check.py verify-many` (one Python process); the two deliberate differences
+//! (tolerance 0, a repeated `t`) have a test of their own.
 
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
