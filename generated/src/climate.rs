@@ -712,6 +712,7 @@ impl ClimateRemovalsProductsPrice {
 super::impl_deserialize_object!(ClimateRemovalsProductsPrice);
 /// Parameters of [`list`](super::climate::Order::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListOrders {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -728,6 +729,7 @@ pub struct ListOrders {
 }
 /// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOrderBeneficiary {
     pub public_name: String,
 }
@@ -741,6 +743,7 @@ impl CreateOrderBeneficiary {
 }
 /// Parameters of [`create`](super::climate::Order::create).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOrder {
     /// Requested amount of carbon removal units. Either this or `metric_tons` must be specified.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -779,12 +782,14 @@ impl CreateOrder {
 }
 /// Parameters of [`retrieve`](super::climate::Order::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveOrder {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateOrderBeneficiary {
     pub public_name: super::Emptyable<String>,
 }
@@ -798,6 +803,7 @@ impl UpdateOrderBeneficiary {
 }
 /// Parameters of [`update`](super::climate::Order::update).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateOrder {
     /// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -811,6 +817,7 @@ pub struct UpdateOrder {
 }
 /// Parameters of [`cancel`](super::climate::Order::cancel).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CancelOrder {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -818,6 +825,7 @@ pub struct CancelOrder {
 }
 /// Parameters of [`list`](super::climate::Product::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListProducts {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -834,6 +842,7 @@ pub struct ListProducts {
 }
 /// Parameters of [`retrieve`](super::climate::Product::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveProduct {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -841,6 +850,7 @@ pub struct RetrieveProduct {
 }
 /// Parameters of [`list`](super::climate::Supplier::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListSuppliers {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -857,6 +867,7 @@ pub struct ListSuppliers {
 }
 /// Parameters of [`retrieve`](super::climate::Supplier::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveSupplier {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -840,6 +840,7 @@ impl CryptoOnrampNetwork {
 super::impl_string_enum!(CryptoOnrampNetwork);
 /// Parameters of [`retrieve`](super::crypto::OnrampQuotes::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveOnrampQuotes {
     /// Quote for this amount of crypto, as a decimal string. Cannot be combined with `source_amount`, and needs exactly one value in each of `destination_currencies` and `destination_networks`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -862,6 +863,7 @@ pub struct RetrieveOnrampQuotes {
 }
 /// Parameters of [`list`](super::crypto::OnrampSession::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListOnrampSessions {
     /// Only list sessions whose creation time falls in this range, or equals this Unix timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -889,6 +891,7 @@ pub struct ListOnrampSessions {
     pub status: Option<OnrampSessionStatus>,
 }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionKycDetailsAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
@@ -904,6 +907,7 @@ pub struct CreateOnrampSessionKycDetailsAddress {
     pub state: Option<String>,
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionKycDetailsDob {
     pub day: i64,
     pub month: i64,
@@ -925,6 +929,7 @@ impl CreateOnrampSessionKycDetailsDob {
 }
 /// Identity details you already hold about the customer, used to prefill the onramp’s KYC steps: name, email, date of birth (all three parts together) and home address (two-letter country code).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionKycDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateOnrampSessionKycDetailsAddress>,
@@ -938,12 +943,14 @@ pub struct CreateOnrampSessionKycDetails {
     pub last_name: Option<String>,
 }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionWalletAddressesDestinationTags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stellar: Option<String>,
 }
 /// The customer’s wallet address on each network, offered as the delivery address; Stripe validates them, and needs `destination_network` or `destination_networks` alongside. `destination_tags` adds the memo or tag that networks such as Stellar need.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionWalletAddresses {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avalanche: Option<String>,
@@ -974,6 +981,7 @@ pub struct CreateOnrampSessionWalletAddresses {
 }
 /// Parameters of [`create`](super::crypto::OnrampSession::create).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSession {
     /// The customer’s IPv4 or IPv6 address. Stripe checks it up front and answers with a 400 error when the customer’s region is not supported, so you can avoid offering the onramp at all.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1017,6 +1025,7 @@ pub struct CreateOnrampSession {
 }
 /// Parameters of [`retrieve`](super::crypto::OnrampSession::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveOnrampSession {
     /// Names the fields of the response to return as full objects instead of IDs.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -355,6 +355,7 @@ impl super::HasId for Request {
 }
 /// Parameters of [`list`](super::forwarding::Request::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListRequests {
     /// Similar to other List endpoints, filters results based on created timestamp. You can pass gt, gte, lt, and lte timestamp values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -373,6 +374,7 @@ pub struct ListRequests {
     pub starting_after: Option<RequestId>,
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateRequestDetailsHeaders {
     pub name: String,
     pub value: String,
@@ -388,6 +390,7 @@ impl CreateRequestDetailsHeaders {
 }
 /// The request body and headers to be sent to the destination endpoint.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateRequestDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -396,6 +399,7 @@ pub struct CreateRequestDetails {
 }
 /// Parameters of [`create`](super::forwarding::Request::create).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateRequest {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -432,6 +436,7 @@ impl CreateRequest {
 }
 /// Parameters of [`retrieve`](super::forwarding::Request::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveRequest {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]

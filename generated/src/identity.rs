@@ -2255,6 +2255,7 @@ impl VerificationSessionRedaction {
 super::impl_deserialize_object!(VerificationSessionRedaction);
 /// Parameters of [`list`](super::identity::VerificationReport::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListVerificationReports {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2284,6 +2285,7 @@ pub struct ListVerificationReports {
 }
 /// Parameters of [`retrieve`](super::identity::VerificationReport::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveVerificationReport {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2291,6 +2293,7 @@ pub struct RetrieveVerificationReport {
 }
 /// Parameters of [`list`](super::identity::VerificationSession::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListVerificationSessions {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2321,6 +2324,7 @@ pub struct ListVerificationSessions {
     pub status: Option<VerificationSessionStatus>,
 }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
@@ -2333,12 +2337,14 @@ pub struct CreateVerificationSessionOptionsDocument {
 }
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<super::Emptyable<CreateVerificationSessionOptionsDocument>>,
 }
 /// Details provided about the user being verified. These details might be shown to the user.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionProvidedDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -2347,6 +2353,7 @@ pub struct CreateVerificationSessionProvidedDetails {
 }
 /// Tokens referencing a Person resource and its associated account.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionRelatedPerson {
     pub account: String,
     pub person: String,
@@ -2362,6 +2369,7 @@ impl CreateVerificationSessionRelatedPerson {
 }
 /// Parameters of [`create`](super::identity::VerificationSession::create).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSession {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2400,12 +2408,14 @@ pub struct CreateVerificationSession {
 }
 /// Parameters of [`retrieve`](super::identity::VerificationSession::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
@@ -2418,12 +2428,14 @@ pub struct UpdateVerificationSessionOptionsDocument {
 }
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<super::Emptyable<UpdateVerificationSessionOptionsDocument>>,
 }
 /// Details provided about the user being verified. These details may be shown to the user.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSessionProvidedDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -2432,6 +2444,7 @@ pub struct UpdateVerificationSessionProvidedDetails {
 }
 /// Parameters of [`update`](super::identity::VerificationSession::update).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2452,6 +2465,7 @@ pub struct UpdateVerificationSession {
 }
 /// Parameters of [`cancel`](super::identity::VerificationSession::cancel).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CancelVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2459,6 +2473,7 @@ pub struct CancelVerificationSession {
 }
 /// Parameters of [`redact`](super::identity::VerificationSession::redact).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RedactVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]

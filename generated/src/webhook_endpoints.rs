@@ -215,6 +215,7 @@ impl super::HasId for WebhookEndpoint {
 }
 /// Parameters of [`list`](super::webhook_endpoints::WebhookEndpoint::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct ListWebhookEndpoints {
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -766,6 +767,7 @@ impl CreateWebhookEndpointApiVersion {
 super::impl_string_enum!(CreateWebhookEndpointApiVersion);
 /// Parameters of [`create`](super::webhook_endpoints::WebhookEndpoint::create).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateWebhookEndpoint {
     /// Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -806,6 +808,7 @@ impl CreateWebhookEndpoint {
 }
 /// Parameters of [`retrieve`](super::webhook_endpoints::WebhookEndpoint::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct RetrieveWebhookEndpoint {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -813,6 +816,7 @@ pub struct RetrieveWebhookEndpoint {
 }
 /// Parameters of [`update`](super::webhook_endpoints::WebhookEndpoint::update).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateWebhookEndpoint {
     /// An optional description of what the webhook is used for.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -83,9 +83,90 @@ fn describe(body: &[u8], error: &serde_json::Error) -> Failure {
         .unwrap_or(&message)
         .to_owned();
     let offset = offset_of(body, error.line(), error.column());
+    // A union (an event's `data.object`, say) parses its alternative from buffered JSON, and its
+    // error ends in `(at `inner path`)` (see `from_buffered`): the two paths are joined.
+    let Some((message, inner)) = split_inner_path(&message) else {
+        return Failure {
+            path: path_at(body, offset),
+            message,
+        };
+    };
     Failure {
-        path: path_at(body, offset),
-        message,
+        path: union_path(body, offset, inner),
+        message: message.to_owned(),
+    }
+}
+
+/// The whole path of a failure `inner` a union whose error serde_json reported at `offset`.
+///
+/// serde_json reports it once the union's parent has tried to read on: in an object, at the `,`
+/// after the union's value (not yet read); in a list, after that `,` (read, with the spaces
+/// after it); when the union is the parent's last member or item, after the `}` or `]` that
+/// closes the parent (read). Where the text fits two of these, the reading under which `inner`
+/// exists in the body wins.
+fn union_path(body: &[u8], offset: usize, inner: &str) -> String {
+    let mut end = offset;
+    while end > 0 && body[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    if end > 0 && body[end - 1] == b',' {
+        // An item of a list, followed by another.
+        return join_paths(&path_at(body, end - 1), inner);
+    }
+    let after_closer = offset > 0 && matches!(body[offset - 1], b'}' | b']');
+    let at_comma = body.get(offset) == Some(&b',');
+    let member = || join_paths(&path_at(body, offset), inner);
+    let last = || join_paths(&path_at(body, offset - 1), inner);
+    match (after_closer, at_comma) {
+        (true, false) => last(),
+        (true, true) => {
+            let (member, last) = (member(), last());
+            let exists = |path: &str| {
+                serde_json::from_slice::<serde_json::Value>(body)
+                    .is_ok_and(|root| value_at(&root, path).is_some())
+            };
+            if !exists(&member) && exists(&last) {
+                last
+            } else {
+                member
+            }
+        }
+        _ => member(),
+    }
+}
+
+/// The value at a path as `path_at` writes it (`data[0].id`, `.` for the root).
+fn value_at<'v>(root: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    let mut value = root;
+    if path == "." {
+        return Some(value);
+    }
+    for part in path.split('.') {
+        let (key, indexes) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if !key.is_empty() {
+            value = value.get(key)?;
+        }
+        for index in indexes.split('[').skip(1) {
+            value = value.get(index.strip_suffix(']')?.parse::<usize>().ok()?)?;
+        }
+    }
+    Some(value)
+}
+
+/// `message (at `path`)` as written by `from_buffered`, split into message and path.
+fn split_inner_path(message: &str) -> Option<(&str, &str)> {
+    let start = message.rfind(" (at `")?;
+    let inner = message[start + " (at `".len()..].strip_suffix("`)")?;
+    Some((&message[..start], inner))
+}
+
+/// `outer` followed by `inner`, where `.` is the path of the whole document.
+fn join_paths(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        (_, ".") => outer.to_owned(),
+        (".", _) => inner.to_owned(),
+        (_, _) if inner.starts_with('[') => format!("{outer}{inner}"),
+        _ => format!("{outer}.{inner}"),
     }
 }
 
@@ -212,6 +293,70 @@ mod tests {
         let (path, message) = failure::<Page>(r#"{"data": [{"id": "a"}], "has_more": true}"#);
         assert_eq!(path, "data[0]");
         assert_eq!(message, "missing field `live`");
+    }
+
+    #[test]
+    fn a_buffered_union_s_inner_path_joins_the_outer_one() {
+        #[derive(Debug)]
+        struct Union;
+        impl<'de> serde::Deserialize<'de> for Union {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                from_buffered::<Page>(&value.to_string()).map_err(D::Error::custom)?;
+                Ok(Union)
+            }
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            data: Vec<Union>,
+        }
+        for (json, expected) in [
+            // The union is the last item or member: serde_json reads past its parent's end.
+            (
+                r#"{"data": [{"data": [], "has_more": "no"}]}"#,
+                "data[0].has_more",
+            ),
+            (
+                r#"{"data": [{"data": [], "has_more": "no"} ]}"#,
+                "data[0].has_more",
+            ),
+            // A `,` follows the union.
+            (
+                r#"{"data": [{"data": [], "has_more": "no"}, {"data": [], "has_more": true}]}"#,
+                "data[0].has_more",
+            ),
+            (
+                r#"{"data": [{"data": [], "has_more": true}, {"data": [], "has_more": "no"}]}"#,
+                "data[1].has_more",
+            ),
+        ] {
+            let (path, message) = failure::<Outer>(json);
+            assert_eq!(path, expected, "{json}");
+            assert!(
+                message.starts_with("invalid type: string \"no\""),
+                "{message}"
+            );
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Wrapper {
+            outer: Outer,
+            next: bool,
+        }
+        // A `,` follows the union's parent: both readings fit the text until the paths are
+        // checked against the body.
+        let json = r#"{"outer": {"data": [{"data": [], "has_more": "no"}]}, "next": true}"#;
+        let (path, message) = failure::<Wrapper>(json);
+        assert_eq!(path, "outer.data[0].has_more");
+        assert!(
+            message.starts_with("invalid type: string \"no\""),
+            "{message}"
+        );
+        assert_eq!(join_paths(".", "a"), "a");
+        assert_eq!(join_paths("a", "."), "a");
+        assert_eq!(join_paths("a", "[2].b"), "a[2].b");
     }
 
     #[test]

@@ -164,12 +164,128 @@ impl<T> From<T> for Emptyable<T> {
     }
 }
 
+// `Emptyable<T>` also converts from what `T` converts from, so `Some("x".into())` works for an
+// `Option<Emptyable<String>>`. A blanket `impl<U: Into<T>> From<U>` would overlap with
+// `From<T> for T`, so these are the unambiguous conversions of the types `Emptyable` wraps.
+
+impl From<&str> for Emptyable<String> {
+    fn from(value: &str) -> Self {
+        Self::Set(value.to_owned())
+    }
+}
+
+impl From<&String> for Emptyable<String> {
+    fn from(value: &String) -> Self {
+        Self::Set(value.clone())
+    }
+}
+
+impl From<Box<str>> for Emptyable<String> {
+    fn from(value: Box<str>) -> Self {
+        Self::Set(value.into())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Emptyable<String> {
+    fn from(value: std::borrow::Cow<'_, str>) -> Self {
+        Self::Set(value.into_owned())
+    }
+}
+
+impl From<char> for Emptyable<String> {
+    fn from(value: char) -> Self {
+        Self::Set(value.into())
+    }
+}
+
+macro_rules! emptyable_from_integer {
+    ($($narrow:ty),*) => {$(
+        impl From<$narrow> for Emptyable<i64> {
+            fn from(value: $narrow) -> Self {
+                Self::Set(value.into())
+            }
+        }
+    )*};
+}
+
+emptyable_from_integer!(i8, i16, i32, u8, u16, u32);
+
+impl From<i64> for Emptyable<Timestamp> {
+    fn from(seconds: i64) -> Self {
+        Self::Set(Timestamp(seconds))
+    }
+}
+
+impl From<&str> for Emptyable<Decimal> {
+    fn from(digits: &str) -> Self {
+        Self::Set(digits.into())
+    }
+}
+
+impl<T: Clone> From<&[T]> for Emptyable<Vec<T>> {
+    fn from(items: &[T]) -> Self {
+        Self::Set(items.to_vec())
+    }
+}
+
+/// `Some(["a", "b"].into())` for an `Option<Emptyable<Vec<String>>>`.
+impl<T, U: Into<T>, const N: usize> From<[U; N]> for Emptyable<Vec<T>> {
+    fn from(items: [U; N]) -> Self {
+        Self::Set(items.into_iter().map(Into::into).collect())
+    }
+}
+
+/// `Some([("order", "42")].into())` for an `Option<Emptyable<BTreeMap<String, String>>>`.
+impl<K, V, K2, V2, const N: usize> From<[(K2, V2); N]>
+    for Emptyable<std::collections::BTreeMap<K, V>>
+where
+    K: Ord,
+    K2: Into<K>,
+    V2: Into<V>,
+{
+    fn from(entries: [(K2, V2); N]) -> Self {
+        Self::Set(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key.into(), value.into()))
+                .collect(),
+        )
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for Emptyable<std::collections::BTreeMap<K, V>> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        Self::Set(entries.into_iter().collect())
+    }
+}
+
+impl<T> FromIterator<T> for Emptyable<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        Self::Set(items.into_iter().collect())
+    }
+}
+
 impl<T: Serialize> Serialize for Emptyable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Empty => serializer.serialize_str(""),
             Self::Set(value) => value.serialize(serializer),
         }
+    }
+}
+
+/// `""` reads as `Empty` (it is sent the same way), anything else as `Set`. Only with the
+/// `deserialize-params` feature, which lets request parameters be read from JSON.
+#[cfg(feature = "deserialize-params")]
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Emptyable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.as_str() == Some("") {
+            return Ok(Self::Empty);
+        }
+        T::deserialize(value)
+            .map(Self::Set)
+            .map_err(de::Error::custom)
     }
 }
 
@@ -196,6 +312,7 @@ impl<T: Serialize> Serialize for List<T> {
 
 /// A filter on an integer field such as `created`: one exact value, or a range.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(Deserialize))]
 #[serde(untagged)]
 pub enum RangeQuery {
     Exact(i64),
@@ -227,6 +344,7 @@ impl From<RangeBounds> for RangeQuery {
 
 /// Bounds of a `RangeQuery`; unset bounds are not sent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "deserialize-params", derive(Deserialize))]
 pub struct RangeBounds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<i64>,

@@ -72,9 +72,11 @@ impl Webhook {
     /// the holder of the secret can set it, and the check exists to stop an old delivery from
     /// being replayed.
     ///
-    /// `Duration::ZERO` accepts only signatures made in the current second (unlike stripe-python,
-    /// where a tolerance of `0` turns the check off); to accept signatures of any age, pass
-    /// `Duration::MAX`.
+    /// `Duration::ZERO` accepts only signatures made in the current second (or later). That
+    /// differs from Stripe's SDKs: in stripe-python (`if tolerance and ...`) and stripe-node
+    /// (`tolerance > 0 && ...`) a tolerance of `0` turns the age check off, so code ported from
+    /// them that passes `0` would reject almost every delivery here. To accept signatures of any age,
+    /// pass `Duration::MAX`.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
@@ -109,9 +111,13 @@ impl Webhook {
         let mac = signer(&self.secret, timestamp, payload);
         let matches = !self.secret.trim().is_empty()
             && signatures.iter().any(|signature| {
-                // A value that is not hex cannot match; it does not make the header malformed,
-                // since another `v1` value may still match.
-                hex::decode(signature).is_ok_and(|bytes| mac.clone().verify_slice(&bytes).is_ok())
+                // Only the signature as Stripe writes it matches: 64 lower-case hex digits, as
+                // stripe-python compares the strings. Anything else (upper-case hex, a space
+                // around it) cannot match; it does not make the header malformed, since another
+                // `v1` value may still match.
+                is_lower_hex(signature)
+                    && hex::decode(signature)
+                        .is_ok_and(|bytes| mac.clone().verify_slice(&bytes).is_ok())
             });
         if !matches {
             return Err(WebhookError::NoMatchingSignature);
@@ -171,23 +177,33 @@ fn signer(secret: &str, timestamp: i64, payload: &[u8]) -> HmacSha256 {
     mac
 }
 
+/// Whether `text` is written only with `0-9a-f`.
+fn is_lower_hex(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// The timestamp and the `v1` signatures of a header; other elements are ignored.
+///
+/// Read as stripe-python reads it (`[e.split("=", 2) for e in header.split(",")]`): keys are
+/// matched exactly, so ` v1=...` (a space after a comma) or `V1=...` is not a signature; a `v1`
+/// value runs to the next `=`, spaces included, so `v1=<hex> ` never matches. The timestamp is
+/// read like Python's `int()`, which ignores spaces around it and accepts a sign and `_` between
+/// digits. Unlike stripe-python, which takes the first, a header with two `t` is rejected.
 fn parse_header(header: &str) -> Result<(i64, Vec<&str>), WebhookError> {
     let malformed = |what: String| WebhookError::MalformedHeader(what);
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for element in header.split(',') {
-        let (key, value) = match element.split_once('=') {
-            Some((key, value)) => (key.trim(), Some(value.trim())),
-            None => (element.trim(), None),
-        };
+        let mut parts = element.splitn(3, '=');
+        let key = parts.next().unwrap_or_default();
+        let value = parts.next();
         match key {
             "t" => {
                 let value = value.ok_or_else(|| malformed("`t` has no value".to_owned()))?;
                 if timestamp.is_some() {
                     return Err(malformed("more than one `t` element".to_owned()));
                 }
-                let parsed = value.parse::<i64>().map_err(|_| {
+                let parsed = parse_python_int(value).ok_or_else(|| {
                     malformed(format!(
                         "the timestamp `{value}` is not a whole number of seconds"
                     ))
@@ -202,6 +218,27 @@ fn parse_header(header: &str) -> Result<(i64, Vec<&str>), WebhookError> {
     }
     let timestamp = timestamp.ok_or_else(|| malformed("no `t` timestamp".to_owned()))?;
     Ok((timestamp, signatures))
+}
+
+/// A whole number as Python's `int()` reads a string: surrounding whitespace ignored, an optional
+/// sign, decimal digits with single `_` between them (ASCII digits only, which is stricter).
+fn parse_python_int(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let well_formed = !digits.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+    if !well_formed {
+        return None;
+    }
+    let magnitude: i128 = digits.replace('_', "").parse().ok()?;
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
 }
 
 fn system_clock() -> i64 {
@@ -405,6 +442,62 @@ mod tests {
                 webhook().verify(PAYLOAD, Some(&header)),
                 Err(WebhookError::MalformedHeader(what.to_owned())),
                 "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_read_like_python_int() {
+        for (text, value) in [
+            ("17", Some(17)),
+            (" 17 ", Some(17)),
+            ("+17", Some(17)),
+            ("-17", Some(-17)),
+            ("1_700", Some(1700)),
+            ("017", Some(17)),
+            ("1__7", None),
+            ("_17", None),
+            ("17_", None),
+            ("1 7", None),
+            ("", None),
+            ("-", None),
+            ("1.5", None),
+            ("99999999999999999999", None),
+        ] {
+            assert_eq!(parse_python_int(text), value, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn keys_and_signatures_are_matched_exactly() {
+        let sig = v1(PAYLOAD, SECRET, NOW);
+        let rejected = [
+            (format!("t={NOW}, v1={sig}"), WebhookError::NoV1Signature),
+            (
+                format!("t={NOW},v1={sig} "),
+                WebhookError::NoMatchingSignature,
+            ),
+            (
+                format!("t={NOW},v1={}", sig.to_uppercase()),
+                WebhookError::NoMatchingSignature,
+            ),
+            (
+                format!(" t={NOW},v1={sig}"),
+                WebhookError::MalformedHeader("no `t` timestamp".to_owned()),
+            ),
+        ];
+        for (header, error) in rejected {
+            assert_eq!(
+                webhook().verify(PAYLOAD, Some(&header)),
+                Err(error),
+                "{header:?}"
+            );
+        }
+        for header in [format!("t= {NOW} ,v1={sig}"), format!("t={NOW},v1={sig}=x")] {
+            assert_eq!(
+                webhook().verify(PAYLOAD, Some(&header)),
+                Ok(()),
+                "{header:?}"
             );
         }
     }

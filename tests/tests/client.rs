@@ -2,13 +2,17 @@
 //! typed responses and typed errors.
 
 use serde_json::json;
+use stripe_api::events::EventType;
+use stripe_api::forwarding::{
+    CreateRequest, CreateRequestDetails, Request as ForwardingRequest, RequestReplacements,
+};
 use stripe_api::identity::{
     CreateVerificationSession, CreateVerificationSessionOptions,
     CreateVerificationSessionOptionsDocument, ListVerificationSessions,
-    RetrieveVerificationSession, VerificationSession, VerificationSessionId,
-    VerificationSessionStatus,
+    RetrieveVerificationSession, UpdateVerificationSession, VerificationSession,
+    VerificationSessionId, VerificationSessionStatus,
 };
-use stripe_api::webhook_endpoints::{WebhookEndpoint, WebhookEndpointId};
+use stripe_api::webhook_endpoints::{UpdateWebhookEndpoint, WebhookEndpoint, WebhookEndpointId};
 use stripe_api::{Client, Emptyable, Error, RangeQuery};
 use stripegen_tests::{client, fixture, header, pairs};
 use wiremock::matchers::{method, path};
@@ -308,4 +312,248 @@ async fn does_not_retry_a_400_or_when_stripe_says_not_to() {
     let server = flaky_server(&[(400, Some("true"))]).await;
     cancel_order(&server).await.unwrap();
     assert_eq!(idempotency_keys(&server).await.len(), 2);
+}
+
+// Issue 12 §1: an empty list or map sends nothing, as in stripe-python and stripe-node; only
+// `Emptyable::Empty` sends `key=`. (`metadata=` would delete every metadata key, and `expand=`,
+// `enabled_events=` and the others are rejected with a 400.)
+
+/// A server answering every request with `resource`'s fixture; returns it with the client.
+async fn fixture_server(resource: &str) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture(resource)))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    (server, client)
+}
+
+/// The decoded pairs of the only request `server` received: its form body for a POST, its query
+/// string otherwise.
+async fn sent_pairs(server: &MockServer) -> Vec<(String, String)> {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    if request.method.as_str() == "POST" {
+        pairs(std::str::from_utf8(&request.body).unwrap())
+    } else {
+        assert!(request.body.is_empty());
+        pairs(request.url.query().unwrap_or_default())
+    }
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn empty_metadata_expand_and_allowed_types_send_nothing() {
+    let (server, client) = fixture_server("identity.verification_session").await;
+    let params = CreateVerificationSession {
+        type_: Some("document".parse().unwrap()),
+        metadata: Some(Default::default()),
+        expand: Some(vec![]),
+        options: Some(CreateVerificationSessionOptions {
+            document: Some(Emptyable::Set(CreateVerificationSessionOptionsDocument {
+                allowed_types: Some(vec![]),
+                ..Default::default()
+            })),
+        }),
+        ..Default::default()
+    };
+    VerificationSession::create(&client, &params).await.unwrap();
+    assert_eq!(sent_pairs(&server).await, owned(&[("type", "document")]));
+}
+
+#[tokio::test]
+async fn an_empty_expand_sends_no_query() {
+    let (server, client) = fixture_server("identity.verification_session").await;
+    let id = VerificationSessionId::new("vs_1");
+    let params = RetrieveVerificationSession {
+        expand: Some(vec![]),
+    };
+    VerificationSession::retrieve(&client, &id, &params)
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn empty_enabled_events_and_metadata_send_nothing_but_emptyable_empty_clears() {
+    let (server, client) = fixture_server("webhook_endpoint").await;
+    let id = WebhookEndpointId::new("we_1");
+    let params = UpdateWebhookEndpoint {
+        enabled_events: Some(vec![]),
+        metadata: Some(Emptyable::Set(Default::default())),
+        expand: Some(vec![]),
+        ..Default::default()
+    };
+    WebhookEndpoint::update(&client, &id, &params)
+        .await
+        .unwrap();
+    assert_eq!(sent_pairs(&server).await, owned(&[]));
+
+    let (server, client) = fixture_server("webhook_endpoint").await;
+    let params = UpdateWebhookEndpoint {
+        description: Some(Emptyable::Empty),
+        metadata: Some(Emptyable::Empty),
+        ..Default::default()
+    };
+    WebhookEndpoint::update(&client, &id, &params)
+        .await
+        .unwrap();
+    assert_eq!(
+        sent_pairs(&server).await,
+        owned(&[("description", ""), ("metadata", "")])
+    );
+}
+
+#[tokio::test]
+async fn empty_forwarding_headers_and_an_emptied_options_document() {
+    let (server, client) = fixture_server("forwarding.request").await;
+    let mut params = CreateRequest::new(
+        "pm_1",
+        vec![RequestReplacements::CardNumber],
+        "https://example.com/cards",
+    );
+    params.request = Some(CreateRequestDetails {
+        body: Some("{}".into()),
+        headers: Some(vec![]),
+    });
+    ForwardingRequest::create(&client, &params).await.unwrap();
+    assert_eq!(
+        sent_pairs(&server).await,
+        owned(&[
+            ("payment_method", "pm_1"),
+            ("replacements[0]", "card_number"),
+            ("request[body]", "{}"),
+            ("url", "https://example.com/cards"),
+        ])
+    );
+
+    // An empty object inside an emptyable is not `Empty`: nothing is sent for it either.
+    let (server, client) = fixture_server("identity.verification_session").await;
+    let params = CreateVerificationSession {
+        options: Some(CreateVerificationSessionOptions {
+            document: Some(Emptyable::Set(Default::default())),
+        }),
+        ..Default::default()
+    };
+    VerificationSession::create(&client, &params).await.unwrap();
+    assert_eq!(sent_pairs(&server).await, owned(&[]));
+}
+
+/// Applies a form body to stored metadata the way Stripe does: `metadata=` deletes every key,
+/// `metadata[k]=` deletes `k`, `metadata[k]=v` sets it; answers with the updated session.
+struct MetadataStore(std::sync::Mutex<serde_json::Map<String, serde_json::Value>>);
+
+impl wiremock::Respond for MetadataStore {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut stored = self.0.lock().unwrap();
+        for (key, value) in pairs(std::str::from_utf8(&request.body).unwrap()) {
+            if key == "metadata" {
+                stored.clear();
+            } else if let Some(name) = key
+                .strip_prefix("metadata[")
+                .and_then(|k| k.strip_suffix(']'))
+            {
+                if value.is_empty() {
+                    stored.remove(name);
+                } else {
+                    stored.insert(name.to_owned(), value.into());
+                }
+            }
+        }
+        let mut session = fixture("identity.verification_session");
+        session["metadata"] = serde_json::Value::Object(stored.clone());
+        ResponseTemplate::new(200).set_body_json(session)
+    }
+}
+
+#[tokio::test]
+async fn an_update_with_an_empty_metadata_map_leaves_metadata_alone() {
+    let server = MockServer::start().await;
+    let stored = serde_json::Map::from_iter([("order".to_owned(), json!("42"))]);
+    Mock::given(method("POST"))
+        .respond_with(MetadataStore(std::sync::Mutex::new(stored)))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let id = VerificationSessionId::new("vs_1");
+
+    let params = UpdateVerificationSession {
+        metadata: Some(Default::default()),
+        ..Default::default()
+    };
+    let session = VerificationSession::update(&client, &id, &params)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.metadata.get("order").map(String::as_str),
+        Some("42")
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests[0].body.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&requests[0].body)
+    );
+
+    // What does change metadata still does.
+    let params = UpdateVerificationSession {
+        metadata: Some([("note".to_owned(), "hi".to_owned())].into()),
+        ..Default::default()
+    };
+    let session = VerificationSession::update(&client, &id, &params)
+        .await
+        .unwrap();
+    assert_eq!(session.metadata.len(), 2);
+}
+
+// Issue 12 §4: `Emptyable<T>` converts from what `T` converts from.
+
+#[test]
+fn emptyable_fields_take_what_their_value_type_takes() {
+    let params = UpdateWebhookEndpoint {
+        description: Some("x".into()),
+        metadata: Some([("order", "42")].into()),
+        enabled_events: Some(vec![EventType::IdentityVerificationSessionVerified]),
+        ..Default::default()
+    };
+    assert_eq!(params.description, Some(Emptyable::Set("x".to_owned())));
+    let owned_string = String::from("y");
+    let from_ref: Emptyable<String> = (&owned_string).into();
+    let from_string: Emptyable<String> = owned_string.clone().into();
+    let from_cow: Emptyable<String> = std::borrow::Cow::Borrowed("y").into();
+    assert_eq!(from_ref, from_string);
+    assert_eq!(from_cow, from_string);
+    assert_eq!(
+        params.metadata,
+        Some(Emptyable::Set(
+            [("order".to_owned(), "42".to_owned())].into()
+        ))
+    );
+    let collected: Emptyable<std::collections::BTreeMap<String, String>> = [("a", "1")]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into_iter()
+        .collect();
+    assert!(matches!(collected, Emptyable::Set(map) if map.len() == 1));
+    let list: Emptyable<Vec<String>> = ["a", "b"].into();
+    assert_eq!(list, Emptyable::Set(vec!["a".to_owned(), "b".to_owned()]));
+    let integer: Emptyable<i64> = 5.into();
+    assert_eq!(integer, Emptyable::Set(5));
+    let beneficiary = stripe_api::climate::UpdateOrderBeneficiary::new("Jenny Rosen");
+    assert_eq!(
+        beneficiary.public_name,
+        Emptyable::Set("Jenny Rosen".to_owned())
+    );
+    assert_eq!(
+        stripe_api::encode_form(&params).unwrap(),
+        "description=x&enabled_events[0]=identity.verification_session.verified&metadata[order]=42"
+    );
 }

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde_json::{json, Value};
 use stripe_api::events::{Event, EventObject, EventType};
-use stripe_api::webhook::{signature_header, Webhook};
+use stripe_api::webhook::{signature_header, Webhook, WebhookError};
 use stripegen_tests::{fixture, workspace};
 
 /// The event types the spec lists, read straight from the YAML.
@@ -126,7 +126,8 @@ fn enabled_events_take_the_event_type_enum() {
     );
     assert_eq!(
         stripe_api::encode_form(&params).unwrap(),
-        "enabled_events[0]=*&enabled_events[1]=identity.verification_session.verified&url=https://example.com/hooks"
+        // Escaped exactly as stripe-python escapes it; only brackets stay literal.
+        "enabled_events[0]=%2A&enabled_events[1]=identity.verification_session.verified&url=https%3A%2F%2Fexample.com%2Fhooks"
     );
 }
 
@@ -146,4 +147,35 @@ fn a_malformed_event_object_names_the_failing_field() {
         err.contains("data.object") && err.contains("livemode"),
         "{err}"
     );
+}
+
+#[test]
+fn a_malformed_event_object_reports_the_whole_json_path() {
+    let mut session = fixture("identity.verification_session");
+    session["created"] = json!("yesterday");
+    let followed = event("identity.verification_session.verified", session.clone());
+    let mut last = followed.clone();
+    last["data"] = json!({"object": session});
+    let mut spaced = serde_json::to_string_pretty(&followed).unwrap();
+    spaced.push('\n');
+    for payload in [
+        serde_json::to_vec(&followed).unwrap(),
+        serde_json::to_vec(&last).unwrap(),
+        spaced.into_bytes(),
+    ] {
+        let header = signature_header(&payload, "whsec_test", 1_700_000_000);
+        let webhook = Webhook::new("whsec_test").clock(|| 1_700_000_000);
+        let error = webhook
+            .construct_event::<Event>(&payload, Some(&header))
+            .unwrap_err();
+        let WebhookError::InvalidPayload { path, message } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(path, "data.object.created", "{message}");
+        assert!(
+            message.starts_with("invalid type: string \"yesterday\""),
+            "{message}"
+        );
+        assert!(!message.contains("(at "), "{message}");
+    }
 }

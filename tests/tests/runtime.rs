@@ -8,7 +8,7 @@ use futures::TryStreamExt;
 use serde_json::{json, Value};
 use stripe_api::identity::{ListVerificationSessions, VerificationSession};
 use stripe_api::webhook_endpoints::{CreateWebhookEndpoint, WebhookEndpoint};
-use stripe_api::{Client, Error, RequestOptions};
+use stripe_api::{Client, Error, RequestOptions, ResponseExt};
 use stripegen_tests::{fixture, header};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -375,4 +375,328 @@ fn generated_crate_version() -> String {
         .and_then(|rest| rest.strip_suffix('"'))
         .expect("generated/Cargo.toml has a version line")
         .to_owned()
+}
+
+// Issue 12 §5: what Stripe's SDKs give besides the typed calls.
+
+fn with_request_id(body: Value, request_id: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(body)
+        .insert_header("Request-Id", request_id)
+        .insert_header("Stripe-Test-Header", "from-the-server")
+}
+
+fn form_pairs(request: &Request) -> Vec<(String, String)> {
+    stripegen_tests::pairs(std::str::from_utf8(&request.body).unwrap())
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn with_response_gives_the_status_request_id_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{SESSIONS}/vs_1")))
+        .respond_with(with_request_id(session("vs_1"), "req_one"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{SESSIONS}/vs_2")))
+        .respond_with(with_request_id(session("vs_2"), "req_two"))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let (one, two) = (
+        stripe_api::identity::VerificationSessionId::new("vs_1"),
+        stripe_api::identity::VerificationSessionId::new("vs_2"),
+    );
+    let params = Default::default();
+
+    // The plain call still returns just the object.
+    let plain: VerificationSession = VerificationSession::retrieve(&client, &one, &params)
+        .await
+        .unwrap();
+    assert_eq!(plain.id.as_str(), "vs_1");
+
+    let (session, meta) = VerificationSession::retrieve(&client, &one, &params)
+        .with_response()
+        .await
+        .unwrap();
+    assert_eq!(session, plain);
+    assert_eq!(meta.status, 200);
+    assert_eq!(meta.request_id.as_deref(), Some("req_one"));
+    assert_eq!(meta.header("stripe-test-header"), Some("from-the-server"));
+    assert!(meta.headers.contains_key("content-type"));
+
+    // Calls in flight together on one task each get their own response.
+    let (first, second) = futures::join!(
+        VerificationSession::retrieve(&client, &one, &params).with_response(),
+        VerificationSession::retrieve(&client, &two, &params).with_response(),
+    );
+    let ((first, first_meta), (second, second_meta)) = (first.unwrap(), second.unwrap());
+    assert_eq!(
+        (first.id.as_str(), first_meta.request_id.as_deref()),
+        ("vs_1", Some("req_one"))
+    );
+    assert_eq!(
+        (second.id.as_str(), second_meta.request_id.as_deref()),
+        ("vs_2", Some("req_two"))
+    );
+}
+
+#[tokio::test]
+async fn with_response_describes_the_attempt_that_succeeded_and_passes_errors_on() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{SESSIONS}/vs_1/cancel")))
+        .respond_with(ResponseTemplate::new(500).insert_header("Request-Id", "req_failed"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{SESSIONS}/vs_1/cancel")))
+        .respond_with(with_request_id(session("vs_1"), "req_retried"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("Request-Id", "req_missing")
+                .set_body_json(json!({"error": {"type": "invalid_request_error"}})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder("sk_test_123")
+        .base_url(server.uri())
+        .max_network_retries(1)
+        .build()
+        .unwrap();
+    let id = stripe_api::identity::VerificationSessionId::new("vs_1");
+    let (_, meta) = VerificationSession::cancel(&client, &id, &Default::default())
+        .with_response()
+        .await
+        .unwrap();
+    assert_eq!(
+        (meta.status, meta.request_id.as_deref()),
+        (200, Some("req_retried"))
+    );
+
+    let error = VerificationSession::retrieve(&client, &id, &Default::default())
+        .with_response()
+        .await
+        .unwrap_err();
+    let Error::InvalidRequest(details) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (details.status, details.request_id.as_deref()),
+        (404, Some("req_missing"))
+    );
+}
+
+#[tokio::test]
+async fn raw_request_posts_any_parameters_with_the_client_s_headers_retries_and_options() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/preview/widgets"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/preview/widgets"))
+        .respond_with(with_request_id(
+            json!({"id": "wdg_1", "object": "widget"}),
+            "req_raw",
+        ))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let options = RequestOptions::new()
+        .stripe_account("acct_raw")
+        .stripe_version("2026-01-01.preview");
+    let params = json!({
+        "name": "a & b = c",
+        "tags": ["x", "y"],
+        "settings": {"enabled": true, "limits": {"daily": 5}},
+        "metadata": {},
+        "skipped": null,
+        "cleared": "",
+        "nothing": [],
+    });
+    let (widget, meta) = client
+        .with_options(options)
+        .raw_request::<_, Value>(stripe_api::Method::Post, "/v1/preview/widgets", &params)
+        .with_response()
+        .await
+        .unwrap();
+    assert_eq!(widget["id"], "wdg_1");
+    assert_eq!(meta.request_id.as_deref(), Some("req_raw"));
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2, "the 503 is retried");
+    for request in &requests {
+        assert_eq!(
+            form_pairs(request),
+            owned(&[
+                ("name", "a & b = c"),
+                ("tags[0]", "x"),
+                ("tags[1]", "y"),
+                ("settings[enabled]", "true"),
+                ("settings[limits][daily]", "5"),
+                ("cleared", ""),
+            ])
+        );
+        assert_eq!(header(request, "stripe-account"), Some("acct_raw"));
+        assert_eq!(
+            header(request, "stripe-version"),
+            Some("2026-01-01.preview")
+        );
+        assert_eq!(header(request, "authorization"), Some("Bearer sk_test_123"));
+        assert_eq!(
+            header(request, "content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+    }
+    let keys: Vec<_> = requests
+        .iter()
+        .map(|r| header(r, "idempotency-key").unwrap().to_owned())
+        .collect();
+    assert_eq!(keys[0], keys[1], "one idempotency key across the retry");
+}
+
+#[tokio::test]
+async fn raw_request_gets_and_deletes_with_a_query_typed_answers_and_typed_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(SESSIONS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_1"], false)))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/preview/widgets/wdg_1"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("Request-Id", "req_bad")
+                .set_body_json(json!({"error": {
+                    "type": "invalid_request_error",
+                    "param": "widget",
+                    "message": "No such widget",
+                }})),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+
+    // Any `DeserializeOwned` type: here the generated list type.
+    let list: stripe_api::List<VerificationSession> = client
+        .raw_request(
+            stripe_api::Method::Get,
+            SESSIONS,
+            &json!({"created": {"gte": 1}, "expand": ["data.last_verification_report"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(list.data[0].id.as_str(), "vs_1");
+
+    let error = client
+        .raw_request::<_, Value>(
+            stripe_api::Method::Delete,
+            "/v1/preview/widgets/wdg_1",
+            &json!({}),
+        )
+        .await
+        .unwrap_err();
+    let Error::InvalidRequest(details) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(details.param.as_deref(), Some("widget"));
+    assert_eq!(details.request_id.as_deref(), Some("req_bad"));
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        query_pairs(&requests[0]),
+        owned(&[
+            ("created[gte]", "1"),
+            ("expand[0]", "data.last_verification_report"),
+        ])
+    );
+    assert!(header(&requests[0], "idempotency-key").is_none());
+    assert_eq!(requests[1].url.query(), None);
+    assert!(header(&requests[1], "idempotency-key").is_none());
+
+    let error = client
+        .raw_request::<_, Value>(stripe_api::Method::Get, "v1/no-slash", &json!({}))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Encode(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn extra_params_ride_along_with_a_typed_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("webhook_endpoint")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SESSIONS))
+        .and(query_param("starting_after", "vs_2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_3"], false)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SESSIONS))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_1", "vs_2"], true)))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let beta = client.with_options(
+        RequestOptions::new()
+            .expand("application")
+            .extra_param("beta_feature[enabled]", "true")
+            .extra_param("labels[0]", "a & b"),
+    );
+
+    let params = CreateWebhookEndpoint::new(
+        [stripe_api::events::EventType::IdentityVerificationSessionVerified],
+        "https://example.com/hook",
+    );
+    WebhookEndpoint::create(&beta, &params).await.unwrap();
+    let sessions: Vec<VerificationSession> =
+        VerificationSession::list_all(&beta, &ListVerificationSessions::default())
+            .try_collect()
+            .await
+            .unwrap();
+    assert_eq!(sessions.len(), 3);
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        form_pairs(&requests[0]),
+        owned(&[
+            (
+                "enabled_events[0]",
+                "identity.verification_session.verified"
+            ),
+            ("url", "https://example.com/hook"),
+            ("expand[0]", "application"),
+            ("beta_feature[enabled]", "true"),
+            ("labels[0]", "a & b"),
+        ])
+    );
+    // Every page of a `list_all` carries them, in the query string.
+    for request in &requests[1..] {
+        let pairs = query_pairs(request);
+        assert!(
+            pairs.contains(&("beta_feature[enabled]".to_owned(), "true".to_owned())),
+            "{pairs:?}"
+        );
+        assert!(pairs.contains(&("labels[0]".to_owned(), "a & b".to_owned())));
+    }
 }

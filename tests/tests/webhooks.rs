@@ -6,6 +6,11 @@
 //! (and are byte for byte the SDK's), and both reject a tampered body, a wrong secret and an
 //! expired timestamp. Both use the real clock here, so the timestamps keep well clear of the
 //! tolerance's edge.
+//!
+//! Both also judge 31 spellings of the `Stripe-Signature` header alike, for the same reasons
+//! (spaces around elements, upper-case hex, a trailing space...: issue 12 §6), through
+//! `webhook_check.py verify-many` (one Python process); the two deliberate differences
+//! (tolerance 0, a repeated `t`) have a test of their own.
 
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -344,4 +349,175 @@ fn both_accept_future_timestamps_and_any_matching_v1_signature() {
         assert_eq!(rust, Ok(()), "{name}");
         assert_eq!(python, format!("ok evt_1 {EVENT_TYPE}"), "{name}");
     }
+}
+
+/// stripe-python's verdicts on many deliveries of `payload`, from one Python process
+/// (`webhook_check.py verify-many`): `(header, secret, tolerance)` each.
+fn python_verify_many(payload: &[u8], cases: &[(String, &str, Duration)]) -> Vec<String> {
+    let input: String = cases
+        .iter()
+        .map(|(header, secret, tolerance)| {
+            json!({
+                "payload": std::str::from_utf8(payload).unwrap(),
+                "header": header,
+                "secret": secret,
+                "tolerance": tolerance.as_secs(),
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    let script = workspace().join("tests/conformance/webhook_check.py");
+    let mut command = Command::new(python_with_sdk());
+    command.arg(&script).arg("verify-many");
+    let output = python::run_with_input(&mut command, input.as_bytes());
+    let verdicts: Vec<String> = output.lines().map(str::to_owned).collect();
+    assert_eq!(verdicts.len(), cases.len(), "{output}");
+    verdicts
+}
+
+/// A verdict of `Webhook::verify` written the way `webhook_check.py` writes stripe-python's, up
+/// to the first words of the SDK's message, which say why.
+fn rust_verdict(result: &Result<Event<String, Value>, WebhookError>) -> String {
+    let why = match result {
+        Ok(event) => return format!("ok {} {}", event.id, event.type_),
+        Err(WebhookError::MissingHeader) => "No Stripe-Signature header value was provided",
+        Err(WebhookError::MalformedHeader(_)) => {
+            "Unable to extract timestamp and signatures from header"
+        }
+        Err(WebhookError::NoV1Signature) => "No signatures found with expected scheme v1",
+        Err(WebhookError::NoMatchingSignature) => {
+            "No signatures found matching the expected signature for payload"
+        }
+        Err(WebhookError::TimestampOutsideTolerance { .. }) => {
+            "Timestamp outside the tolerance zone"
+        }
+        Err(other) => panic!("unexpected {other:?}"),
+    };
+    format!("error SignatureVerificationError: {why}")
+}
+
+/// How the `Stripe-Signature` header is spelled (issue 12 §6): wherever stripe-python rejects a
+/// header, for whatever reason, `Webhook` rejects it for the same reason, and it accepts the
+/// same variations. Checked against the SDK, one process for all cases.
+#[test]
+fn header_spelling_is_judged_like_stripe_python() {
+    let payload = payload();
+    let now = now();
+    let signed = signature_header(&payload, SECRET, now);
+    let sig = signed.split_once(",v1=").unwrap().1.to_owned();
+    let other = signature_header(&payload, "whsec_other", now);
+    let other = other.split_once(",v1=").unwrap().1.to_owned();
+    let t = now.to_string();
+    let (t_head, t_tail) = t.split_at(4);
+    let headers: Vec<(&str, String)> = vec![
+        ("as signed", signed.clone()),
+        // Rejected by stripe-python, so rejected here.
+        ("space after a comma", format!("t={t}, v1={sig}")),
+        ("spaces around `=`", format!("t={t},v1 = {sig}")),
+        ("space after `v1=`", format!("t={t},v1= {sig}")),
+        ("space before `t`", format!(" t={t},v1={sig}")),
+        ("space before `=` of t", format!("t ={t},v1={sig}")),
+        ("trailing space", format!("t={t},v1={sig} ")),
+        ("trailing tab", format!("t={t},v1={sig}\t")),
+        ("trailing newline", format!("t={t},v1={sig}\n")),
+        ("upper-case hex", format!("t={t},v1={}", sig.to_uppercase())),
+        (
+            "mixed-case hex",
+            format!("t={t},v1={}{}", &sig[..32], sig[32..].to_uppercase()),
+        ),
+        ("upper-case V1", format!("t={t},V1={sig}")),
+        ("upper-case T", format!("T={t},v1={sig}")),
+        ("t of -0", format!("t=-0,v1={sig}")),
+        (
+            "t with a doubled underscore",
+            format!("t={t_head}__{t_tail},v1={sig}"),
+        ),
+        ("space inside t", format!("t={t_head} {t_tail},v1={sig}")),
+        ("v1 without a value", format!("t={t},v1")),
+        ("no t", format!("v1={sig}")),
+        ("only other signatures", format!("t={t},v1={other}")),
+        ("signature cut short", format!("t={t},v1={}", &sig[..63])),
+        // Accepted by stripe-python, so accepted here.
+        ("space before a comma", format!("t={t} ,v1={sig}")),
+        ("space after `t=`", format!("t= {t},v1={sig}")),
+        ("t with a plus sign", format!("t=+{t},v1={sig}")),
+        (
+            "t with an underscore",
+            format!("t={t_head}_{t_tail},v1={sig}"),
+        ),
+        ("t with a leading zero", format!("t=0{t},v1={sig}")),
+        ("trailing comma", format!("t={t},v1={sig},")),
+        ("empty element", format!("t={t},,v1={sig}")),
+        (
+            "a second `=` ends the value",
+            format!("t={t},v1={sig}=tail"),
+        ),
+        (
+            "an empty v1 beside the right one",
+            format!("t={t},v1=,v1={sig}"),
+        ),
+        (
+            "a wrong v1 beside the right one",
+            format!("t={t},v1={other},v1={sig}"),
+        ),
+        ("unknown elements", format!("t={t},v0={other},x=1,v1={sig}")),
+    ];
+    let tolerance = Duration::from_secs(300);
+    let cases: Vec<(String, &str, Duration)> = headers
+        .iter()
+        .map(|(_, header)| (header.clone(), SECRET, tolerance))
+        .collect();
+    let python = python_verify_many(&payload, &cases);
+    let mut disagreements = Vec::new();
+    for ((name, header), python) in headers.iter().zip(&python) {
+        let rust = rust_verdict(&rust_verify(&payload, header, SECRET, tolerance));
+        if !python.starts_with(&rust) {
+            disagreements.push(format!(
+                "{name} ({header:?}):\n  here:   {rust}\n  python: {python}"
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+    let accepted = python.iter().filter(|v| v.starts_with("ok ")).count();
+    assert_eq!(accepted, 12, "{python:#?}");
+}
+
+/// Where `Webhook` deliberately differs from stripe-python: both documented on
+/// `Webhook::tolerance` and `parse_header`, and in README.md.
+#[test]
+fn the_deliberate_differences_from_stripe_python() {
+    let payload = payload();
+    let now = now();
+    let signed = signature_header(&payload, SECRET, now);
+    let sig = signed.split_once(",v1=").unwrap().1;
+    let old = signature_header(&payload, SECRET, now - 1000);
+    let cases = [
+        // stripe-python checks `if tolerance and ...`: a tolerance of 0 turns the age check off.
+        // Here `Duration::ZERO` means what it says (use `Duration::MAX` to turn it off).
+        (old.clone(), SECRET, Duration::ZERO),
+        // stripe-python takes the first of two `t` elements; here the header is malformed.
+        (
+            format!("t={now},t=5,v1={sig}"),
+            SECRET,
+            Duration::from_secs(300),
+        ),
+    ];
+    let python = python_verify_many(&payload, &cases);
+    assert_eq!(python[0], format!("ok evt_1 {EVENT_TYPE}"));
+    assert_eq!(python[1], format!("ok evt_1 {EVENT_TYPE}"));
+    assert!(matches!(
+        rust_verify(&payload, &old, SECRET, Duration::ZERO),
+        Err(WebhookError::TimestampOutsideTolerance { .. })
+    ));
+    assert_eq!(
+        rust_verify(&payload, &old, SECRET, Duration::MAX).map(|e| e.id),
+        Ok("evt_1".to_owned())
+    );
+    assert_eq!(
+        rust_verify(&payload, &cases[1].0, SECRET, Duration::from_secs(300)).map(|_| ()),
+        Err(WebhookError::MalformedHeader(
+            "more than one `t` element".to_owned()
+        ))
+    );
 }

@@ -13,9 +13,12 @@ mod types;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
 
-pub use client::{encode_form, AppInfo, Client, ClientBuilder, RequestOptions};
 #[doc(hidden)]
-pub use client::{Method, PathSegment};
+pub use client::PathSegment;
+pub use client::{
+    encode_form, AppInfo, Client, ClientBuilder, Method, RequestOptions, ResponseExt, ResponseMeta,
+    WithResponse,
+};
 pub use error::{ApiError, Error};
 #[doc(hidden)]
 pub use json::{from_buffered, next_field, required};

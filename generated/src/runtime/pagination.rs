@@ -7,7 +7,7 @@ use futures_util::Stream;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::{decode, Client, Method};
+use super::client::{decode, push_pair, Client, Method};
 use super::error::Error;
 use super::types::{HasId, List};
 
@@ -112,14 +112,11 @@ async fn fetch_page<T: DeserializeOwned>(pager: &Pager<T>) -> Result<List<T>, Er
         } else {
             "starting_after"
         };
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.push_str(&format!("{key}={cursor}"));
+        push_pair(&mut query, key, cursor);
     }
-    let (status, request_id, body) = pager
+    let (meta, body) = pager
         .client
         .execute(Method::Get, &pager.path, query)
         .await?;
-    decode(status, request_id, &body)
+    decode(meta.status, meta.request_id, &body)
 }

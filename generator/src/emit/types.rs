@@ -76,8 +76,11 @@ pub(super) fn structure(
         Direction::Request => {
             let constructor = (!all_optional).then(|| request_constructor(name, fields, module));
             let default = all_optional.then(|| quote! { Default, });
+            // Request structs (and request unions below) can also be read from JSON behind the
+            // generated crate's off-by-default `deserialize-params` feature (property tests).
             quote! {
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+                #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
                 pub struct #name {
                     #(#field_tokens)*
                 }
@@ -257,6 +260,7 @@ pub(super) fn union(
         if direction == Direction::Request {
             return quote! {
                 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+                #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#names(#types),)*
