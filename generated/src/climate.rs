@@ -727,6 +727,17 @@ pub struct ListOrders {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<OrderId>,
 }
+impl ListOrders {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+        }
+    }
+}
 /// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -788,6 +799,12 @@ pub struct RetrieveOrder {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
+impl RetrieveOrder {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
+}
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateOrderBeneficiary {
@@ -815,6 +832,16 @@ pub struct UpdateOrder {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl UpdateOrder {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            beneficiary: None,
+            expand: None,
+            metadata: None,
+        }
+    }
+}
 /// Parameters of [`cancel`](super::climate::Order::cancel).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -822,6 +849,12 @@ pub struct CancelOrder {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl CancelOrder {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 /// Parameters of [`list`](super::climate::Product::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -840,6 +873,17 @@ pub struct ListProducts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<ProductId>,
 }
+impl ListProducts {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+        }
+    }
+}
 /// Parameters of [`retrieve`](super::climate::Product::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -847,6 +891,12 @@ pub struct RetrieveProduct {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveProduct {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 /// Parameters of [`list`](super::climate::Supplier::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -865,6 +915,17 @@ pub struct ListSuppliers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<SupplierId>,
 }
+impl ListSuppliers {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+        }
+    }
+}
 /// Parameters of [`retrieve`](super::climate::Supplier::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -872,6 +933,12 @@ pub struct RetrieveSupplier {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveSupplier {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 impl Order {
     /// Lists all Climate order objects. The orders are returned sorted by creation date, with the most recently created orders appearing first.

@@ -861,6 +861,19 @@ pub struct RetrieveOnrampQuotes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_currency: Option<CryptoOnrampFiatCurrency>,
 }
+impl RetrieveOnrampQuotes {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            destination_amount: None,
+            destination_currencies: None,
+            destination_networks: None,
+            expand: None,
+            source_amount: None,
+            source_currency: None,
+        }
+    }
+}
 /// Parameters of [`list`](super::crypto::OnrampSession::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -890,6 +903,21 @@ pub struct ListOnrampSessions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OnrampSessionStatus>,
 }
+impl ListOnrampSessions {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            created: None,
+            destination_currency: None,
+            destination_network: None,
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+            status: None,
+        }
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionKycDetailsAddress {
@@ -905,6 +933,19 @@ pub struct CreateOnrampSessionKycDetailsAddress {
     pub postal_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+impl CreateOnrampSessionKycDetailsAddress {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            city: None,
+            country: None,
+            line1: None,
+            line2: None,
+            postal_code: None,
+            state: None,
+        }
+    }
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -942,11 +983,29 @@ pub struct CreateOnrampSessionKycDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
+impl CreateOnrampSessionKycDetails {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            address: None,
+            dob: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+        }
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateOnrampSessionWalletAddressesDestinationTags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stellar: Option<String>,
+}
+impl CreateOnrampSessionWalletAddressesDestinationTags {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { stellar: None }
+    }
 }
 /// The customer’s wallet address on each network, offered as the delivery address; Stripe validates them, and needs `destination_network` or `destination_networks` alongside. `destination_tags` adds the memo or tag that networks such as Stellar need.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -978,6 +1037,26 @@ pub struct CreateOnrampSessionWalletAddresses {
     pub tempo: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worldchain: Option<String>,
+}
+impl CreateOnrampSessionWalletAddresses {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            avalanche: None,
+            base_network: None,
+            bitcoin: None,
+            celo: None,
+            destination_tags: None,
+            ethereum: None,
+            optimism: None,
+            polygon: None,
+            solana: None,
+            stellar: None,
+            sui: None,
+            tempo: None,
+            worldchain: None,
+        }
+    }
 }
 /// Parameters of [`create`](super::crypto::OnrampSession::create).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -1023,6 +1102,26 @@ pub struct CreateOnrampSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_addresses: Option<CreateOnrampSessionWalletAddresses>,
 }
+impl CreateOnrampSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            customer_ip_address: None,
+            destination_amount: None,
+            destination_currencies: None,
+            destination_currency: None,
+            destination_network: None,
+            destination_networks: None,
+            expand: None,
+            kyc_details: None,
+            lock_wallet_address: None,
+            metadata: None,
+            source_amount: None,
+            source_currency: None,
+            wallet_addresses: None,
+        }
+    }
+}
 /// Parameters of [`retrieve`](super::crypto::OnrampSession::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -1030,6 +1129,12 @@ pub struct RetrieveOnrampSession {
     /// Names the fields of the response to return as full objects instead of IDs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveOnrampSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 impl OnrampQuotes {
     /// Returns estimated prices for turning an amount of fiat money into each supported cryptocurrency on each supported network. Fix either the fiat side (`source_amount`) or the crypto side (`destination_amount`) and optionally narrow the currencies and networks to quote.

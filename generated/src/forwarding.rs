@@ -373,6 +373,18 @@ pub struct ListRequests {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<RequestId>,
 }
+impl ListRequests {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            created: None,
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+        }
+    }
+}
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateRequestDetailsHeaders {
@@ -396,6 +408,12 @@ pub struct CreateRequestDetails {
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<CreateRequestDetailsHeaders>>,
+}
+impl CreateRequestDetails {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { body: None, headers: None }
+    }
 }
 /// Parameters of [`create`](super::forwarding::Request::create).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -441,6 +459,12 @@ pub struct RetrieveRequest {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveRequest {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 impl Request {
     /// Lists all ForwardingRequest objects.

@@ -2283,6 +2283,21 @@ pub struct ListVerificationReports {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_session: Option<String>,
 }
+impl ListVerificationReports {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            client_reference_id: None,
+            created: None,
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+            type_: None,
+            verification_session: None,
+        }
+    }
+}
 /// Parameters of [`retrieve`](super::identity::VerificationReport::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -2290,6 +2305,12 @@ pub struct RetrieveVerificationReport {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveVerificationReport {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 /// Parameters of [`list`](super::identity::VerificationSession::list).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -2323,6 +2344,22 @@ pub struct ListVerificationSessions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VerificationSessionStatus>,
 }
+impl ListVerificationSessions {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            client_reference_id: None,
+            created: None,
+            ending_before: None,
+            expand: None,
+            limit: None,
+            related_customer: None,
+            related_customer_account: None,
+            starting_after: None,
+            status: None,
+        }
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptionsDocument {
@@ -2335,12 +2372,29 @@ pub struct CreateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
+impl CreateVerificationSessionOptionsDocument {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            allowed_types: None,
+            require_id_number: None,
+            require_live_capture: None,
+            require_matching_selfie: None,
+        }
+    }
+}
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<super::Emptyable<CreateVerificationSessionOptionsDocument>>,
+}
+impl CreateVerificationSessionOptions {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { document: None }
+    }
 }
 /// Details provided about the user being verified. These details might be shown to the user.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -2350,6 +2404,12 @@ pub struct CreateVerificationSessionProvidedDetails {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+}
+impl CreateVerificationSessionProvidedDetails {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { email: None, phone: None }
+    }
 }
 /// Tokens referencing a Person resource and its associated account.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -2402,9 +2462,27 @@ pub struct CreateVerificationSession {
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<VerificationSessionType>,
-    /// The ID of a verification flow from the Dashboard. See https://docs.stripe.com/identity/verification-flows.
+    /// The ID of a verification flow from the Dashboard. See <https://docs.stripe.com/identity/verification-flows>.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_flow: Option<String>,
+}
+impl CreateVerificationSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            client_reference_id: None,
+            expand: None,
+            metadata: None,
+            options: None,
+            provided_details: None,
+            related_customer: None,
+            related_customer_account: None,
+            related_person: None,
+            return_url: None,
+            type_: None,
+            verification_flow: None,
+        }
+    }
 }
 /// Parameters of [`retrieve`](super::identity::VerificationSession::retrieve).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -2413,6 +2491,12 @@ pub struct RetrieveVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RetrieveVerificationSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -2426,12 +2510,29 @@ pub struct UpdateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
+impl UpdateVerificationSessionOptionsDocument {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            allowed_types: None,
+            require_id_number: None,
+            require_live_capture: None,
+            require_matching_selfie: None,
+        }
+    }
+}
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<super::Emptyable<UpdateVerificationSessionOptionsDocument>>,
+}
+impl UpdateVerificationSessionOptions {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { document: None }
+    }
 }
 /// Details provided about the user being verified. These details may be shown to the user.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -2441,6 +2542,12 @@ pub struct UpdateVerificationSessionProvidedDetails {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+}
+impl UpdateVerificationSessionProvidedDetails {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { email: None, phone: None }
+    }
 }
 /// Parameters of [`update`](super::identity::VerificationSession::update).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
@@ -2463,6 +2570,18 @@ pub struct UpdateVerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<VerificationSessionType>,
 }
+impl UpdateVerificationSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            expand: None,
+            metadata: None,
+            options: None,
+            provided_details: None,
+            type_: None,
+        }
+    }
+}
 /// Parameters of [`cancel`](super::identity::VerificationSession::cancel).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -2471,6 +2590,12 @@ pub struct CancelVerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
+impl CancelVerificationSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
+}
 /// Parameters of [`redact`](super::identity::VerificationSession::redact).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -2478,6 +2603,12 @@ pub struct RedactVerificationSession {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
+}
+impl RedactVerificationSession {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
 }
 impl VerificationReport {
     /// List all verification reports.

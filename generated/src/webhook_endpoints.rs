@@ -230,6 +230,17 @@ pub struct ListWebhookEndpoints {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<WebhookEndpointId>,
 }
+impl ListWebhookEndpoints {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            ending_before: None,
+            expand: None,
+            limit: None,
+            starting_after: None,
+        }
+    }
+}
 /// Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -814,6 +825,12 @@ pub struct RetrieveWebhookEndpoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
+impl RetrieveWebhookEndpoint {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self { expand: None }
+    }
+}
 /// Parameters of [`update`](super::webhook_endpoints::WebhookEndpoint::update).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -836,6 +853,19 @@ pub struct UpdateWebhookEndpoint {
     /// The URL of the webhook endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+impl UpdateWebhookEndpoint {
+    /// Sets the required fields; the others start out unset.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            disabled: None,
+            enabled_events: None,
+            expand: None,
+            metadata: None,
+            url: None,
+        }
+    }
 }
 impl WebhookEndpoint {
     /// Returns a list of your webhook endpoints.

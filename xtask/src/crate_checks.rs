@@ -9,6 +9,8 @@
 //!    crate's `rust-version`) holds no package that declares a newer `rust-version`.
 //! 4. `cargo tree -d` for the consumer with default features shows no duplicated package.
 //! 5. `cargo package -p stripe-api` (which builds the packaged crate on its own) succeeds.
+//! 6. `cargo doc -p stripe-api --all-features` has no warning (`RUSTDOCFLAGS=-D warnings`): the
+//!    docs users read (spec descriptions turned into rustdoc, module overviews, links) are sound.
 //!
 //! Everything builds in `target/crate-checks`, apart from the workspace's own builds (whose
 //! dependencies have the features of every workspace member unified).
@@ -53,6 +55,22 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
             &mut command,
         )?;
     }
+
+    let mut doc = cargo(root);
+    doc.args([
+        "doc",
+        "--quiet",
+        "--no-deps",
+        "--package",
+        "stripe-api",
+        "--all-features",
+    ]);
+    doc.arg("--target-dir").arg(&target);
+    doc.env("RUSTDOCFLAGS", "-D warnings");
+    step(
+        "cargo doc -p stripe-api (all features, -D warnings)",
+        &mut doc,
+    )?;
 
     for features in [None, Some("native-tls,webhooks")] {
         let mut command = cargo(root);

@@ -29,9 +29,9 @@ pub fn crate_root(api: &Api) -> TokenStream {
     let version = &api.version;
     let modules = api.modules.iter().map(|m| {
         let name = ident(&m.name);
-        let doc = format!(" Calls and types of `{}`.", m.name);
+        let docs = doc(&module_doc(m));
         // prettyplease, not rustfmt, formats generated modules: keep `cargo fmt` off them.
-        quote! { #[doc = #doc] #[rustfmt::skip] pub mod #name; }
+        quote! { #docs #[rustfmt::skip] pub mod #name; }
     });
     quote! {
         #![doc = include_str!("../README.md")]
@@ -41,6 +41,88 @@ pub fn crate_root(api: &Api) -> TokenStream {
         #(#modules)*
         /// The API version this crate was generated from: the default `Stripe-Version`.
         pub const API_VERSION: &str = #version;
+    }
+}
+
+/// A module's rustdoc: its resources, what each is (the first sentence of its description) and
+/// its calls; for a module without resources, its types when they are few.
+fn module_doc(module: &Module) -> String {
+    let path = |item: &str| format!("crate::{}::{item}", module.name);
+    let resources: Vec<&TypeDef> = module
+        .types
+        .iter()
+        .filter(|def| {
+            matches!(
+                def.kind,
+                TypeKind::Struct {
+                    object: Some(_),
+                    ..
+                }
+            )
+        })
+        .collect();
+    let mut text = if resources.is_empty() {
+        format!(
+            "Types of `{}` that the calls of the other modules use.",
+            module.name
+        )
+    } else {
+        let names: Vec<String> = resources
+            .iter()
+            .map(|r| format!("[`{}`]({})", r.name, path(&r.name)))
+            .collect();
+        format!(
+            "Stripe's `{}` API: {}, with their calls and the types they use.",
+            module.name,
+            names.join(", ")
+        )
+    };
+    let calls_of = |owner: Option<&str>| -> Vec<String> {
+        module
+            .operations
+            .iter()
+            .filter(|op| op.owner.as_deref() == owner)
+            .flat_map(|op| std::iter::once(&op.fn_name).chain(op.paginate.as_ref().map(|p| &p.0)))
+            .map(|f| match owner {
+                Some(owner) => format!("[`{f}`]({})", path(&format!("{owner}::{f}"))),
+                None => format!("[`{f}`]({})", path(f)),
+            })
+            .collect()
+    };
+    text.push('\n');
+    for resource in &resources {
+        let summary = first_sentence(&resource.doc);
+        text.push_str(&format!(
+            "\n- [`{}`]({})",
+            resource.name,
+            path(&resource.name)
+        ));
+        if !summary.is_empty() {
+            text.push_str(&format!(": {summary}"));
+        }
+        let calls = calls_of(Some(&resource.name));
+        if !calls.is_empty() {
+            text.push_str(&format!(" Calls: {}.", calls.join(", ")));
+        }
+    }
+    let free = calls_of(None);
+    if !free.is_empty() {
+        text.push_str(&format!("\n- Calls: {}.", free.join(", ")));
+    }
+    if resources.is_empty() && module.types.len() <= 12 {
+        for def in &module.types {
+            text.push_str(&format!("\n- [`{}`]({})", def.name, path(&def.name)));
+        }
+    }
+    text
+}
+
+/// The first sentence of a description, on one line.
+fn first_sentence(doc: &str) -> String {
+    let paragraph = doc.split("\n\n").next().unwrap_or("").replace('\n', " ");
+    match paragraph.find(". ") {
+        Some(end) => paragraph[..=end].to_string(),
+        None => paragraph.trim().to_string(),
     }
 }
 

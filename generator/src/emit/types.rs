@@ -74,7 +74,7 @@ pub(super) fn structure(
             }
         }
         Direction::Request => {
-            let constructor = (!all_optional).then(|| request_constructor(name, fields, module));
+            let constructor = request_constructor(name, fields, module);
             let default = all_optional.then(|| quote! { Default, });
             // Request structs (and request unions below) can also be read from JSON behind the
             // generated crate's off-by-default `deserialize-params` feature (property tests).
@@ -163,7 +163,8 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// `new(required...)` for request structs that can't derive `Default`.
+/// `new(required...)` for every request struct (`new()` when nothing is required), so every
+/// parameter struct is built the same way.
 fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
