@@ -51,11 +51,11 @@ pub fn handle(event: &Event) -> String {
     match (&event.type_, &event.data.object) {
         (
             EventType::IdentityVerificationSessionVerified,
-            EventObject::VerificationSession(session),
+            EventObject::IdentityVerificationSession(session),
         ) => format!("verification session {} verified", session.id),
         (
             EventType::IdentityVerificationSessionRequiresInput,
-            EventObject::VerificationSession(session),
+            EventObject::IdentityVerificationSession(session),
         ) => format!(
             "verification session {} needs input: {}",
             session.id,
@@ -65,7 +65,7 @@ pub fn handle(event: &Event) -> String {
                 .and_then(|error| error.reason.as_deref())
                 .unwrap_or("no reason given")
         ),
-        (EventType::ClimateOrderDelivered, EventObject::Order(order)) => format!(
+        (EventType::ClimateOrderDelivered, EventObject::ClimateOrder(order)) => format!(
             "climate order {} delivered: {} t",
             order.id, order.metric_tons
         ),

@@ -1291,9 +1291,9 @@ super::impl_string_enum!(EventType);
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventObject {
-    Order(Box<super::climate::Order>),
-    Product(Box<super::climate::Product>),
-    VerificationSession(Box<super::identity::VerificationSession>),
+    ClimateOrder(Box<super::climate::Order>),
+    ClimateProduct(Box<super::climate::Product>),
+    IdentityVerificationSession(Box<super::identity::VerificationSession>),
     /// An object whose `object` this version of the crate does not know.
     Unrecognized(::serde_json::Value),
 }
@@ -1303,9 +1303,9 @@ impl ::serde::Serialize for EventObject {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Order(value) => value.serialize(serializer),
-            Self::Product(value) => value.serialize(serializer),
-            Self::VerificationSession(value) => value.serialize(serializer),
+            Self::ClimateOrder(value) => value.serialize(serializer),
+            Self::ClimateProduct(value) => value.serialize(serializer),
+            Self::IdentityVerificationSession(value) => value.serialize(serializer),
             Self::Unrecognized(value) => value.serialize(serializer),
         }
     }
@@ -1320,19 +1320,19 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
         Ok(
             match object {
                 Some("climate.order") => {
-                    Self::Order(
+                    Self::ClimateOrder(
                         super::from_buffered(&value.to_string())
                             .map_err(D::Error::custom)?,
                     )
                 }
                 Some("climate.product") => {
-                    Self::Product(
+                    Self::ClimateProduct(
                         super::from_buffered(&value.to_string())
                             .map_err(D::Error::custom)?,
                     )
                 }
                 Some("identity.verification_session") => {
-                    Self::VerificationSession(
+                    Self::IdentityVerificationSession(
                         super::from_buffered(&value.to_string())
                             .map_err(D::Error::custom)?,
                     )

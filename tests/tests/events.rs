@@ -78,9 +78,9 @@ fn events_about_generated_resources_carry_typed_objects() {
             .unwrap_or_else(|e| panic!("{kind} at {}: {}", e.path(), e.inner()));
         assert_eq!(parsed.type_.as_str(), kind);
         let id = match &parsed.data.object {
-            EventObject::VerificationSession(session) => session.id.to_string(),
-            EventObject::Order(order) => order.id.to_string(),
-            EventObject::Product(product) => product.id.to_string(),
+            EventObject::IdentityVerificationSession(session) => session.id.to_string(),
+            EventObject::ClimateOrder(order) => order.id.to_string(),
+            EventObject::ClimateProduct(product) => product.id.to_string(),
             other => panic!("{kind} carried an untyped object: {other:?}"),
         };
         assert_eq!(id, fixture(resource)["id"].as_str().unwrap());
@@ -112,7 +112,7 @@ fn a_verified_payload_parses_into_a_typed_event() {
     let webhook = Webhook::new("whsec_test").clock(move || now);
     let parsed: Event = webhook.construct_event(&payload, Some(&header)).unwrap();
     assert_eq!(parsed.type_, EventType::ClimateOrderDelivered);
-    assert!(matches!(parsed.data.object, EventObject::Order(_)));
+    assert!(matches!(parsed.data.object, EventObject::ClimateOrder(_)));
 }
 
 #[test]

@@ -109,7 +109,7 @@ fn payloads_signed_by_stripe_python_verify_here() {
         .construct_event(&payload, Some(&header))
         .unwrap();
     assert_eq!(typed.type_, EventType::IdentityVerificationSessionVerified);
-    let EventObject::VerificationSession(session) = &typed.data.object else {
+    let EventObject::IdentityVerificationSession(session) = &typed.data.object else {
         panic!("not a verification session: {:?}", typed.data.object);
     };
     assert_eq!(session.id.as_str(), "vs_1Pgc76B7WZ01zgkWBdQi8PTU");

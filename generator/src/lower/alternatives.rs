@@ -91,7 +91,14 @@ impl<'a> Lowerer<'a> {
             let (label, object) = match alternative {
                 ReferenceOr::Reference { reference } => {
                     let (name, schema) = self.component(reference, &ctx.pointer)?;
-                    (self.placements[name].name.clone(), constant_object(schema))
+                    let label = self.placements[name].name.clone();
+                    // Two modules' `Account`s in one union: the later is named in full.
+                    let label = if names.is_free(&label) {
+                        label
+                    } else {
+                        pascal(name)
+                    };
+                    (label, constant_object(schema))
                 }
                 ReferenceOr::Item(schema) => (variant_label(schema), constant_object(schema)),
             };

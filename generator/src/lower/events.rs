@@ -7,7 +7,7 @@ use openapiv3::{ReferenceOr, SchemaKind, Type};
 use super::schemas::enum_variants;
 use super::{Ctx, Lowerer};
 use crate::ir::*;
-use crate::names::Namespace;
+use crate::names::{pascal, Namespace};
 use crate::schema::string_enum;
 use crate::stripe::constant_object;
 
@@ -83,8 +83,12 @@ impl<'a> Lowerer<'a> {
             };
             let prefix = format!("{object}.");
             if events.values.iter().any(|event| event.starts_with(&prefix)) {
+                // Named after the whole `object` value, as `EventType`'s variants are
+                // (`IdentityVerificationSession` beside `IdentityVerificationSessionVerified`):
+                // resources of different modules can share a name (`checkout::Session`,
+                // `financial_connections::Session`), their `object` values can't.
                 variants.push(UnionVariant {
-                    name: names.claim(placement.name.clone()),
+                    name: names.claim(pascal(&object)),
                     ty: TypeRef::Named {
                         module: placement.module.clone(),
                         name: placement.name.clone(),

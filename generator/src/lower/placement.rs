@@ -79,11 +79,12 @@ impl<'a> Lowerer<'a> {
                         .unwrap_or(name),
                 ),
             };
-            let rust_name = if builder.names.is_free(&wanted) {
-                builder.names.claim(wanted)
-            } else {
-                builder.names.claim(pascal(name))
-            };
+            // On a clash: the whole spec name, then `…Resource` (the webhook `events::Event`
+            // meets the `event` resource), numbers only as a last resort.
+            let free = [wanted.clone(), pascal(name), format!("{wanted}Resource")]
+                .into_iter()
+                .find(|candidate| builder.names.is_free(candidate));
+            let rust_name = builder.names.claim(free.unwrap_or(wanted));
             let owns_id = is_resource(schema) && !name.starts_with("deleted_");
             if owns_id {
                 let id_name = builder.names.claim(format!("{rust_name}Id"));

@@ -50,7 +50,7 @@ fn webhook() {
         .construct_event(payload, Some(&header))
         .expect("a correctly signed event");
     match (&event.type_, &event.data.object) {
-        (EventType::IdentityVerificationSessionCanceled, EventObject::VerificationSession(s)) => {
+        (EventType::IdentityVerificationSessionCanceled, EventObject::IdentityVerificationSession(s)) => {
             println!("webhook: {} canceled", s.id)
         }
         other => panic!("webhook: unexpected {other:?}"),
