@@ -49,6 +49,7 @@ fixtures!(
     events,
     expandable,
     list,
+    methods,
     modules,
     names,
     nested_params,

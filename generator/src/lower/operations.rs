@@ -29,7 +29,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operation(&mut self, raw: &RawOperation<'a>) -> Result<()> {
         let op = raw.op;
-        let operation_id = op.operation_id.clone().unwrap_or_default();
+        let operation_id = raw.operation_id.clone();
         let owner = self.operation_owner(op);
         let is_list = success_schema(self.api, op)
             .and_then(|s| match s {
@@ -317,12 +317,7 @@ fn operation_doc(raw: &RawOperation) -> String {
         .or(raw.op.summary.as_deref())
         .map(markdown)
         .unwrap_or_default();
-    let method_name = match raw.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Delete => "DELETE",
-    };
-    doc.push_str(&format!("\n\n`{method_name} {}`", raw.path));
+    doc.push_str(&format!("\n\n`{} {}`", raw.method.as_http(), raw.path));
     doc.trim().to_string()
 }
 
@@ -337,7 +332,9 @@ fn owner_link(owner: &Option<Owner>, fn_name: &str) -> String {
 }
 
 /// The verb of a call, from its method and path: `list`, `create`, `retrieve`, `update`, `delete`,
-/// or the custom action that ends the path (`cancel`). `None` leaves naming to the operationId.
+/// `replace` (a PUT on one resource), or the custom action that ends the path (`cancel`,
+/// `logout`). `None` leaves naming to the operationId, as for HEAD, OPTIONS and TRACE, which no
+/// Stripe spec uses.
 fn action_name(path: &str, method: Method, is_list: bool) -> Option<String> {
     let segments: Vec<&str> = path
         .split('/')
@@ -356,5 +353,10 @@ fn action_name(path: &str, method: Method, is_list: bool) -> Option<String> {
         Method::Post => custom(),
         Method::Delete if last_is_param => Some("delete".into()),
         Method::Delete => None,
+        Method::Put if last_is_param => Some("replace".into()),
+        Method::Put => custom(),
+        Method::Patch if last_is_param => Some("update".into()),
+        Method::Patch => custom(),
+        Method::Head | Method::Options | Method::Trace => None,
     }
 }
