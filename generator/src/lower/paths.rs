@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
-
 use openapiv3::{Parameter, ReferenceOr};
 
 use super::Lowerer;
@@ -156,4 +155,37 @@ pub(crate) fn path_operation_id(method: Method, path: &str) -> String {
         id.push_str(&segment.trim_matches(['{', '}']).to_upper_camel_case());
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_from_method_and_path_spell_stripes() {
+        for (method, path, expected) in [
+            (
+                Method::Post,
+                "/v1/account/bank_accounts",
+                "PostAccountBankAccounts",
+            ),
+            (
+                Method::Put,
+                "/v1/accounts/{account}/logout",
+                "PutAccountsAccountLogout",
+            ),
+            (
+                Method::Get,
+                "/v1/3d_secure/{three_d_secure}",
+                "Get3dSecureThreeDSecure",
+            ),
+            (
+                Method::Delete,
+                "/v1/customers/{customer}/discount",
+                "DeleteCustomersCustomerDiscount",
+            ),
+        ] {
+            assert_eq!(path_operation_id(method, path), expected);
+        }
+    }
 }
