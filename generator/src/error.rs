@@ -43,3 +43,14 @@ fn line_suffix(line: Option<usize>) -> String {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The message for a defect of the spec itself (not something this generator doesn't support),
+/// with the OpenAPI Overlay 1.0 action that repairs it: `target` selects the node (a JSONPath),
+/// `change` is what the action does to it (`update: {...}` in YAML flow style, or `remove: true`).
+pub(crate) fn spec_defect(problem: &str, target: &str, change: &str) -> String {
+    format!(
+        "the spec itself is defective: {problem}. Repair it with an overlay (OpenAPI Overlay \
+         1.0, given with `--overlays FILE`; see `spec/overlays/` for examples) holding the action \
+         `{{target: \"{target}\", {change}}}`"
+    )
+}

@@ -159,7 +159,7 @@ pub struct Operation {
     /// The path template, `{name}` for each path parameter.
     pub path: String,
     pub path_params: Vec<PathParam>,
-    /// The parameter struct (query string for GET/DELETE, form body for POST).
+    /// The parameter struct (a form body for POST, PUT and PATCH, else the query string).
     pub params: Option<String>,
     pub response: TypeRef,
     /// For list calls whose items have IDs: the name of the auto-paginating twin of this call
@@ -169,20 +169,57 @@ pub struct Operation {
     pub origin: String,
 }
 
+/// Every HTTP method an OpenAPI path item can hold, in the order `openapiv3` lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
+    Put,
     Post,
     Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
 }
 
 impl Method {
-    /// The method as HTTP spells it.
-    pub fn as_str(self) -> &'static str {
+    /// Each method with its OpenAPI (lower-case) key.
+    pub const ALL: [(Method, &'static str); 8] = [
+        (Method::Get, "get"),
+        (Method::Put, "put"),
+        (Method::Post, "post"),
+        (Method::Delete, "delete"),
+        (Method::Options, "options"),
+        (Method::Head, "head"),
+        (Method::Patch, "patch"),
+        (Method::Trace, "trace"),
+    ];
+
+    /// The method as HTTP spells it (`GET`).
+    pub fn as_http(self) -> &'static str {
         match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Delete => "DELETE",
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// The method as the generated runtime's `Method` enum spells it (`Get`).
+    pub fn variant(self) -> &'static str {
+        match self {
+            Method::Get => "Get",
+            Method::Put => "Put",
+            Method::Post => "Post",
+            Method::Delete => "Delete",
+            Method::Options => "Options",
+            Method::Head => "Head",
+            Method::Patch => "Patch",
+            Method::Trace => "Trace",
         }
     }
 }

@@ -274,7 +274,7 @@ fn walk(doc: &Value, node: &Value, at: &str, blame: &Blame<'_>) -> Result<()> {
                 if pointer::resolve(doc, reference).is_none() {
                     return Err(blame(
                         format!("{at}/$ref"),
-                        format!("reference `{reference}` resolves to nothing"),
+                        dangling_ref(doc, reference, at),
                     ));
                 }
             }
@@ -318,6 +318,32 @@ fn walk(doc: &Value, node: &Value, at: &str, blame: &Blame<'_>) -> Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// The message for a `$ref` at `at` that resolves to nothing: a defect of the spec (the first
+/// releases of Stripe's spec refer to `#/definitions/error`, which they never define), with the
+/// overlay action that repairs every node making the same reference.
+fn dangling_ref(doc: &Value, reference: &str, at: &str) -> String {
+    let name = reference.rsplit('/').next().unwrap_or_default();
+    let existing = format!("#/components/schemas/{name}");
+    let replacement = if pointer::resolve(doc, &existing).is_some() {
+        existing
+    } else {
+        "#/components/schemas/SCHEMA".to_string()
+    };
+    let problem = format!(
+        "reference `{reference}` resolves to nothing (at `{}`)",
+        pointer::to_json_path(at)
+    );
+    let mut message = crate::error::spec_defect(
+        &problem,
+        &format!("$..[?@['$ref'] == '{reference}']"),
+        &format!("update: {{$ref: '{replacement}'}}"),
+    );
+    message.push_str(
+        ", which points every node with this reference elsewhere (or add the missing schema)",
+    );
+    message
 }
 
 fn check_all_of_cycle(

@@ -19,6 +19,20 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Every complete Stripe spec release the project keeps, oldest first (by release date), each
+/// relative to the workspace root: `spec/history/` (2018-2022) and `spec/full/` (v450, v524).
+pub const RELEASES: [&str; 9] = [
+    "spec/history/spec3-2018-01-10.yaml",
+    "spec/history/spec3-2018-10-18.yaml",
+    "spec/history/spec3-2019-07-22.yaml",
+    "spec/history/spec3-2020-04-03.yaml",
+    "spec/history/spec3-2021-01-07.yaml",
+    "spec/history/spec3-2021-10-07.yaml",
+    "spec/history/spec3-2022-10-04.yaml",
+    "spec/full/spec3-v450.yaml",
+    "spec/full/spec3-v524.yaml",
+];
+
 /// A JSON file of the workspace, by path relative to its root.
 pub fn read_json(relative: &str) -> Value {
     let path = workspace().join(relative);

@@ -700,3 +700,61 @@ async fn extra_params_ride_along_with_a_typed_call() {
         assert!(pairs.contains(&("labels[0]".to_owned(), "a & b".to_owned())));
     }
 }
+
+/// Every HTTP method an OpenAPI spec can give an operation (Stripe's specs had `PUT
+/// /v1/account/logout` until 2021): parameters in a form body for POST, PUT and PATCH and in the
+/// query string for the rest; an `Idempotency-Key` on POST and PATCH only, as HTTP makes neither
+/// idempotent; a HEAD response's missing body reads as `null`.
+#[tokio::test]
+async fn every_http_method_encodes_as_stripes_sdks_do() {
+    use stripe_api::Method;
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/account/logout"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let params = json!({"account": "acct_1", "expand": ["a"]});
+    let cases = [
+        (Method::Get, "GET", false, false),
+        (Method::Put, "PUT", true, false),
+        (Method::Post, "POST", true, true),
+        (Method::Delete, "DELETE", false, false),
+        (Method::Options, "OPTIONS", false, false),
+        (Method::Head, "HEAD", false, false),
+        (Method::Patch, "PATCH", true, true),
+        (Method::Trace, "TRACE", false, false),
+    ];
+    for (index, (method, name, in_body, keyed)) in cases.into_iter().enumerate() {
+        let response: Value = client
+            .send(method, "/v1/account/logout".to_owned(), Some(&params))
+            .await
+            .unwrap_or_else(|err| panic!("{name}: {err}"));
+        let expected = if method == Method::Head {
+            Value::Null
+        } else {
+            json!({"ok": true})
+        };
+        assert_eq!(response, expected, "{name}");
+        let requests = server.received_requests().await.unwrap();
+        let request = &requests[index];
+        assert_eq!(request.method.as_str(), name);
+        let encoded = "account=acct_1&expand[0]=a";
+        let (body, query) = (String::from_utf8_lossy(&request.body), request.url.query());
+        if in_body {
+            assert_eq!((body.as_ref(), query), (encoded, None), "{name}");
+            assert_eq!(
+                header(request, "content-type"),
+                Some("application/x-www-form-urlencoded"),
+                "{name}"
+            );
+        } else {
+            assert_eq!((body.as_ref(), query), ("", Some(encoded)), "{name}");
+        }
+        assert_eq!(
+            header(request, "idempotency-key").is_some(),
+            keyed,
+            "{name}"
+        );
+    }
+}

@@ -50,6 +50,7 @@ fixtures!(
     events,
     expandable,
     list,
+    methods,
     modules,
     names,
     nested_params,

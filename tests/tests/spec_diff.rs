@@ -302,3 +302,31 @@ fn real_stripe_releases() {
     assert_eq!(json["old_version"], "2022-11-15");
     assert_eq!(json["new_version"], "2023-08-16");
 }
+
+/// `spec-diff` runs on every consecutive pair of the releases the project keeps, 2018 to 2023
+/// (`stripegen_tests::RELEASES`), and reports changes for each.
+#[test]
+fn every_consecutive_pair_of_releases() {
+    let releases: Vec<_> = stripegen_tests::RELEASES
+        .iter()
+        .map(|release| load(&stripegen_tests::workspace().join(release)))
+        .collect();
+    for (pair, names) in releases
+        .windows(2)
+        .zip(stripegen_tests::RELEASES.windows(2))
+    {
+        let started = std::time::Instant::now();
+        let diff = diff(&pair[0].api, &pair[1].api);
+        let (markdown, json) = (diff.to_markdown(), diff.to_json());
+        eprintln!(
+            "{} -> {}: {} in {:?}",
+            names[0],
+            names[1],
+            diff.summary(),
+            started.elapsed()
+        );
+        assert!(!diff.entries.is_empty(), "{names:?}: no changes found");
+        assert!(markdown.starts_with(&diff.summary()), "{names:?}");
+        assert!(json.starts_with("{"), "{names:?}");
+    }
+}

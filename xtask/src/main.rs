@@ -121,11 +121,13 @@ fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Generates a crate for a whole spec (no overlays) into `out` and runs `cargo check` on it.
+/// Generates a crate for a whole spec (no overlays) into `out` and runs `cargo check` on it;
+/// a warning fails the check as an error does.
 fn full_api(spec: &Path, out: &Path) -> Result<ExitCode, String> {
     write_full_api(spec, out)?;
     let started = std::time::Instant::now();
     let status = std::process::Command::new(cargo())
+        .env("RUSTFLAGS", "-D warnings")
         .arg("check")
         .arg("--quiet")
         .arg("--manifest-path")

@@ -194,7 +194,7 @@ impl ClientBuilder {
 /// the client's own setting.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestOptions {
-    /// Sent as `Idempotency-Key` on POST requests instead of a generated one.
+    /// Sent as `Idempotency-Key` on POST (and PATCH) requests instead of a generated one.
     pub idempotency_key: Option<String>,
     pub stripe_account: Option<String>,
     pub stripe_context: Option<String>,
@@ -260,13 +260,46 @@ impl RequestOptions {
     }
 }
 
-/// The HTTP methods of Stripe's API, for [`Client::raw_request`]. `Get` and `Delete` send their
-/// parameters in the query string, `Post` in a form body.
+/// Every HTTP method an OpenAPI spec can give an operation (Stripe's API has used GET, POST,
+/// DELETE and, until 2021, PUT), for generated calls and [`Client::raw_request`]. `Post`, `Put`
+/// and `Patch` send their parameters in a form body, the others in the query string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     Get,
+    Put,
     Post,
     Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Put => reqwest::Method::PUT,
+            Method::Post => reqwest::Method::POST,
+            Method::Delete => reqwest::Method::DELETE,
+            Method::Options => reqwest::Method::OPTIONS,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Trace => reqwest::Method::TRACE,
+        }
+    }
+
+    /// Parameters go in a form body for POST, PUT and PATCH, and in the query string for the
+    /// rest, as in Stripe's SDKs (GET, DELETE).
+    fn sends_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+
+    /// POST and PATCH are the methods HTTP does not make idempotent: they carry an
+    /// `Idempotency-Key`, as POSTs do in Stripe's SDKs.
+    fn needs_idempotency_key(self) -> bool {
+        matches!(self, Method::Post | Method::Patch)
+    }
 }
 
 /// A path parameter, percent-encoded when formatted into a path.
@@ -324,8 +357,8 @@ impl Client {
         }
     }
 
-    /// Sends one request. Generated calls use this; parameters go in the query string for GET
-    /// and DELETE and in a form body for POST.
+    /// Sends one request. Generated calls use this; parameters go in the query string for GET,
+    /// DELETE, HEAD, OPTIONS and TRACE and in a form body for POST, PUT and PATCH.
     #[doc(hidden)]
     pub async fn send<P, T>(
         &self,
@@ -339,6 +372,10 @@ impl Client {
     {
         let encoded = self.encode(params)?;
         let (meta, body) = self.execute(method, &path, encoded).await?;
+        if method == Method::Head {
+            // A HEAD response has no body: it reads as JSON `null`.
+            return decode(meta.status, meta.request_id, b"null");
+        }
         decode(meta.status, meta.request_id, &body)
     }
 
@@ -405,15 +442,15 @@ impl Client {
     }
 
     /// The non-generic part of `send`, compiled once for all calls: sends the request, retrying
-    /// as Stripe's SDKs do. A POST carries one `Idempotency-Key` across all its attempts, so a
-    /// retry can never apply the request twice.
+    /// as Stripe's SDKs do. A POST (or PATCH) carries one `Idempotency-Key` across all its
+    /// attempts, so a retry can never apply the request twice.
     pub(crate) async fn execute(
         &self,
         method: Method,
         path: &str,
         encoded: String,
     ) -> Result<(ResponseMeta, Vec<u8>), Error> {
-        let idempotency_key = (method == Method::Post).then(|| {
+        let idempotency_key = method.needs_idempotency_key().then(|| {
             self.options
                 .idempotency_key
                 .clone()
@@ -451,24 +488,17 @@ impl Client {
         let settings = &self.settings;
         let options = &self.options;
         let mut url = format!("{}{}", settings.base_url, path);
-        let mut request = match method {
-            Method::Get | Method::Delete => {
-                if !encoded.is_empty() {
-                    url.push('?');
-                    url.push_str(encoded);
-                }
-                let method = if method == Method::Get {
-                    reqwest::Method::GET
-                } else {
-                    reqwest::Method::DELETE
-                };
-                self.http.request(method, &url)
-            }
-            Method::Post => self
-                .http
-                .post(&url)
+        let mut request = if method.sends_body() {
+            self.http
+                .request(method.to_reqwest(), &url)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(encoded.to_owned()),
+                .body(encoded.to_owned())
+        } else {
+            if !encoded.is_empty() {
+                url.push('?');
+                url.push_str(encoded);
+            }
+            self.http.request(method.to_reqwest(), &url)
         };
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);

@@ -69,11 +69,8 @@ fn call(op: &Operation, module: &str) -> TokenStream {
     } else {
         quote! { format!(#template, #(#segments),*) }
     };
-    let method = match op.method {
-        Method::Get => quote! { super::Method::Get },
-        Method::Post => quote! { super::Method::Post },
-        Method::Delete => quote! { super::Method::Delete },
-    };
+    let method = ident(op.method.variant());
+    let method = quote! { super::Method::#method };
     let params_value = match &op.params {
         Some(_) => quote! { Some(params) },
         None => quote! { None::<&()> },

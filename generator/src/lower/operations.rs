@@ -35,7 +35,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_operation(&mut self, raw: &RawOperation<'a>) -> Result<()> {
         let op = raw.op;
-        let operation_id = op.operation_id.clone().unwrap_or_default();
+        let operation_id = raw.operation_id.clone();
         let owner = self.operation_owner(op);
         // A call lives with its resource; a call that returns no resource, with its path.
         let module = owner
@@ -58,7 +58,7 @@ impl<'a> Lowerer<'a> {
             fn_name,
             owner_link(&owner, &fn_name)
         );
-        let origin = format!("{} {}", raw.method.as_str(), raw.path);
+        let origin = format!("{} {}", raw.method.as_http(), raw.path);
         let position = owner.as_ref().map(|(_, schema)| Position {
             owner: schema.clone(),
             path: Vec::new(),
@@ -350,7 +350,7 @@ fn operation_doc(raw: &RawOperation) -> String {
         .or(raw.op.summary.as_deref())
         .map(markdown)
         .unwrap_or_default();
-    doc.push_str(&format!("\n\n`{} {}`", raw.method.as_str(), raw.path));
+    doc.push_str(&format!("\n\n`{} {}`", raw.method.as_http(), raw.path));
     doc.trim().to_string()
 }
 
@@ -365,7 +365,9 @@ fn owner_link(owner: &Option<Owner>, fn_name: &str) -> String {
 }
 
 /// The verb of a call, from its method and path: `list`, `create`, `retrieve`, `update`, `delete`,
-/// or the custom action that ends the path (`cancel`). `None` leaves naming to the operationId.
+/// `replace` (a PUT on one resource), or the custom action that ends the path (`cancel`,
+/// `logout`). `None` leaves naming to the operationId, as for HEAD, OPTIONS and TRACE, which no
+/// Stripe spec uses.
 fn action_name(path: &str, method: Method, is_list: bool) -> Option<String> {
     let segments: Vec<&str> = path
         .split('/')
@@ -384,5 +386,10 @@ fn action_name(path: &str, method: Method, is_list: bool) -> Option<String> {
         Method::Post => custom(),
         Method::Delete if last_is_param => Some("delete".into()),
         Method::Delete => None,
+        Method::Put if last_is_param => Some("replace".into()),
+        Method::Put => custom(),
+        Method::Patch if last_is_param => Some("update".into()),
+        Method::Patch => custom(),
+        Method::Head | Method::Options | Method::Trace => None,
     }
 }
