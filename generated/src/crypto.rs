@@ -103,8 +103,7 @@ impl OnrampQuotes {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "destination_network_quotes",
                 "id",
@@ -114,7 +113,8 @@ impl OnrampQuotes {
                 "source_amount",
                 "source_currency",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -269,8 +269,7 @@ impl OnrampSession {
         let mut slot_7 = None;
         let mut slot_8 = None;
         let mut slot_9 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "client_secret",
                 "created",
@@ -283,7 +282,8 @@ impl OnrampSession {
                 "status",
                 "transaction_details",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -333,7 +333,8 @@ impl CryptoOnrampDestinationTags {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["stellar"])?.is_some() {
+        let mut fields = super::Fields::new(&["stellar"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
         Ok(Self { stellar: slot_0 })
@@ -460,8 +461,7 @@ impl CryptoOnrampNetworkQuote {
         let mut slot_3 = None;
         let mut slot_4 = None;
         let mut slot_5 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "destination_amount",
                 "destination_currency",
@@ -470,7 +470,8 @@ impl CryptoOnrampNetworkQuote {
                 "id",
                 "source_total_amount",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -507,10 +508,10 @@ impl CryptoOnrampNetworkQuoteFees {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["network_fee_monetary", "transaction_fee_monetary"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -563,8 +564,7 @@ impl CryptoOnrampNetworkQuotes {
         let mut slot_6 = None;
         let mut slot_7 = None;
         let mut slot_8 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "avalanche",
                 "base_network",
@@ -576,7 +576,8 @@ impl CryptoOnrampNetworkQuotes {
                 "stellar",
                 "worldchain",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -871,8 +872,7 @@ impl CryptoOnrampTransactionDetails {
         let mut slot_10 = None;
         let mut slot_11 = None;
         let mut slot_12 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "destination_amount",
                 "destination_currencies",
@@ -888,7 +888,8 @@ impl CryptoOnrampTransactionDetails {
                 "wallet_address",
                 "wallet_addresses",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -939,10 +940,10 @@ impl CryptoOnrampTransactionFees {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["network_fee_amount", "transaction_fee_amount"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1004,8 +1005,7 @@ impl CryptoOnrampWalletAddresses {
         let mut slot_10 = None;
         let mut slot_11 = None;
         let mut slot_12 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "avalanche",
                 "base_network",
@@ -1021,7 +1021,8 @@ impl CryptoOnrampWalletAddresses {
                 "tempo",
                 "worldchain",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,

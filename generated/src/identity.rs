@@ -26,10 +26,10 @@ impl Address {
         let mut slot_3 = None;
         let mut slot_4 = None;
         let mut slot_5 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["city", "country", "line1", "line2", "postal_code", "state"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -69,7 +69,8 @@ impl GelatoDataDocumentReportDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -103,7 +104,8 @@ impl GelatoDataDocumentReportExpirationDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -137,7 +139,8 @@ impl GelatoDataDocumentReportIssuedDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -171,7 +174,8 @@ impl GelatoDataIdNumberReportDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -205,7 +209,8 @@ impl GelatoDataVerifiedOutputsDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -374,8 +379,7 @@ impl GelatoDocumentReport {
         let mut slot_12 = None;
         let mut slot_13 = None;
         let mut slot_14 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "address",
                 "dob",
@@ -393,7 +397,8 @@ impl GelatoDocumentReport {
                 "unparsed_place_of_birth",
                 "unparsed_sex",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -479,7 +484,8 @@ impl GelatoDocumentReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -540,10 +546,8 @@ impl GelatoEmailReport {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["email", "error", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["email", "error", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -602,7 +606,8 @@ impl GelatoEmailReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -707,8 +712,7 @@ impl GelatoIdNumberReport {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "dob",
                 "error",
@@ -718,7 +722,8 @@ impl GelatoIdNumberReport {
                 "last_name",
                 "status",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -792,7 +797,8 @@ impl GelatoIdNumberReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -853,10 +859,8 @@ impl GelatoPhoneReport {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["error", "phone", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["error", "phone", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -915,7 +919,8 @@ impl GelatoPhoneReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -945,7 +950,8 @@ impl GelatoProvidedDetails {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["email", "phone"])? {
+        let mut fields = super::Fields::new(&["email", "phone"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -973,7 +979,8 @@ impl GelatoRelatedPerson {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["account", "person"])? {
+        let mut fields = super::Fields::new(&["account", "person"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -1042,15 +1049,15 @@ impl GelatoReportDocumentOptions {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "allowed_types",
                 "require_id_number",
                 "require_live_capture",
                 "require_matching_selfie",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1075,7 +1082,8 @@ impl GelatoReportIdNumberOptions {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        while super::next_field(&mut map, &[])?.is_some() {}
+        let mut fields = super::Fields::new(&[]);
+        while fields.next_field(&mut map)?.is_some() {}
         Ok(Self {})
     }
 }
@@ -1130,10 +1138,8 @@ impl GelatoSelfieReport {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["document", "error", "selfie", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["document", "error", "selfie", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1200,7 +1206,8 @@ impl GelatoSelfieReportError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1269,15 +1276,15 @@ impl GelatoSessionDocumentOptions {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "allowed_types",
                 "require_id_number",
                 "require_live_capture",
                 "require_matching_selfie",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1307,7 +1314,8 @@ impl GelatoSessionEmailOptions {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["require_verification"])?.is_some() {
+        let mut fields = super::Fields::new(&["require_verification"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
         Ok(Self {
@@ -1323,7 +1331,8 @@ impl GelatoSessionIdNumberOptions {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        while super::next_field(&mut map, &[])?.is_some() {}
+        let mut fields = super::Fields::new(&[]);
+        while fields.next_field(&mut map)?.is_some() {}
         Ok(Self {})
     }
 }
@@ -1427,7 +1436,8 @@ impl GelatoSessionLastError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1515,7 +1525,8 @@ impl GelatoSessionMatchingOptions {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["dob", "name"])? {
+        let mut fields = super::Fields::new(&["dob", "name"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1538,7 +1549,8 @@ impl GelatoSessionPhoneOptions {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["require_verification"])?.is_some() {
+        let mut fields = super::Fields::new(&["require_verification"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
         Ok(Self {
@@ -1561,10 +1573,8 @@ impl GelatoVerificationReportOptions {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["document", "id_number"],
-        )? {
+        let mut fields = super::Fields::new(&["document", "id_number"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1601,10 +1611,10 @@ impl GelatoVerificationSessionOptions {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["document", "email", "id_number", "matching", "phone"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1734,8 +1744,7 @@ impl GelatoVerifiedOutputs {
         let mut slot_8 = None;
         let mut slot_9 = None;
         let mut slot_10 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "address",
                 "dob",
@@ -1749,7 +1758,8 @@ impl GelatoVerifiedOutputs {
                 "unparsed_place_of_birth",
                 "unparsed_sex",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1918,8 +1928,7 @@ impl VerificationReport {
         let mut slot_11 = None;
         let mut slot_12 = None;
         let mut slot_13 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "client_reference_id",
                 "created",
@@ -1936,7 +1945,8 @@ impl VerificationReport {
                 "verification_flow",
                 "verification_session",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = Some(map.next_value()?),
@@ -2172,8 +2182,7 @@ impl VerificationSession {
         let mut slot_17 = None;
         let mut slot_18 = None;
         let mut slot_19 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "client_reference_id",
                 "client_secret",
@@ -2196,7 +2205,8 @@ impl VerificationSession {
                 "verification_flow",
                 "verified_outputs",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -2297,7 +2307,8 @@ impl VerificationSessionRedaction {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["status"])?.is_some() {
+        let mut fields = super::Fields::new(&["status"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }
         Ok(Self {
