@@ -188,8 +188,7 @@ impl Order {
         let mut slot_19 = None;
         let mut slot_20 = None;
         let mut slot_21 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "amount_fees",
                 "amount_subtotal",
@@ -214,7 +213,8 @@ impl Order {
                 "product_substituted_at",
                 "status",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -360,8 +360,7 @@ impl Product {
         let mut slot_6 = None;
         let mut slot_7 = None;
         let mut slot_8 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "created",
                 "current_prices_per_metric_ton",
@@ -373,7 +372,8 @@ impl Product {
                 "object",
                 "suppliers",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -519,8 +519,7 @@ impl Supplier {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "id",
                 "info_url",
@@ -530,7 +529,8 @@ impl Supplier {
                 "object",
                 "removal_pathway",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -573,7 +573,8 @@ impl ClimateRemovalsBeneficiary {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["public_name"])?.is_some() {
+        let mut fields = super::Fields::new(&["public_name"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }
         Ok(Self {
@@ -605,10 +606,10 @@ impl ClimateRemovalsLocation {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["city", "country", "latitude", "longitude", "region"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = Some(map.next_value()?),
@@ -651,10 +652,10 @@ impl ClimateRemovalsOrderDeliveries {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["delivered_at", "location", "metric_tons", "registry_url", "supplier"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = map.next_value()?,
@@ -691,10 +692,10 @@ impl ClimateRemovalsProductsPrice {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["amount_fees", "amount_subtotal", "amount_total"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),

@@ -74,8 +74,7 @@ impl OnrampQuotes {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "destination_network_quotes",
                 "id",
@@ -85,7 +84,8 @@ impl OnrampQuotes {
                 "source_amount",
                 "source_currency",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -240,8 +240,7 @@ impl OnrampSession {
         let mut slot_7 = None;
         let mut slot_8 = None;
         let mut slot_9 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "client_secret",
                 "created",
@@ -254,7 +253,8 @@ impl OnrampSession {
                 "status",
                 "transaction_details",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -304,7 +304,8 @@ impl CryptoOnrampDestinationTags {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["stellar"])?.is_some() {
+        let mut fields = super::Fields::new(&["stellar"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
         Ok(Self { stellar: slot_0 })
@@ -337,8 +338,7 @@ impl CryptoOnrampNetworkQuote {
         let mut slot_3 = None;
         let mut slot_4 = None;
         let mut slot_5 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "destination_amount",
                 "destination_currency",
@@ -347,7 +347,8 @@ impl CryptoOnrampNetworkQuote {
                 "id",
                 "source_total_amount",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -384,10 +385,10 @@ impl CryptoOnrampNetworkQuoteFees {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["network_fee_monetary", "transaction_fee_monetary"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -440,8 +441,7 @@ impl CryptoOnrampNetworkQuotes {
         let mut slot_6 = None;
         let mut slot_7 = None;
         let mut slot_8 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "avalanche",
                 "base_network",
@@ -453,7 +453,8 @@ impl CryptoOnrampNetworkQuotes {
                 "stellar",
                 "worldchain",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -529,8 +530,7 @@ impl CryptoOnrampTransactionDetails {
         let mut slot_10 = None;
         let mut slot_11 = None;
         let mut slot_12 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "destination_amount",
                 "destination_currencies",
@@ -546,7 +546,8 @@ impl CryptoOnrampTransactionDetails {
                 "wallet_address",
                 "wallet_addresses",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -597,10 +598,10 @@ impl CryptoOnrampTransactionFees {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["network_fee_amount", "transaction_fee_amount"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -662,8 +663,7 @@ impl CryptoOnrampWalletAddresses {
         let mut slot_10 = None;
         let mut slot_11 = None;
         let mut slot_12 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "avalanche",
                 "base_network",
@@ -679,7 +679,8 @@ impl CryptoOnrampWalletAddresses {
                 "tempo",
                 "worldchain",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,

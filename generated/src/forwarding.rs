@@ -15,10 +15,10 @@ impl RequestContext {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["destination_duration", "destination_ip_address"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -77,10 +77,8 @@ impl RequestDetails {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["body", "headers", "http_method"],
-        )? {
+        let mut fields = super::Fields::new(&["body", "headers", "http_method"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -111,7 +109,8 @@ impl RequestHeader {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["name", "value"])? {
+        let mut fields = super::Fields::new(&["name", "value"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -143,10 +142,8 @@ impl ResponseDetails {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["body", "headers", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["body", "headers", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -298,8 +295,7 @@ impl Request {
         let mut slot_8 = None;
         let mut slot_9 = None;
         let mut slot_10 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "created",
                 "id",
@@ -313,7 +309,8 @@ impl Request {
                 "response_details",
                 "url",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),

@@ -18,7 +18,8 @@ impl VerificationReportDocumentDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -52,7 +53,8 @@ impl VerificationReportDocumentExpirationDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -86,7 +88,8 @@ impl VerificationReportDocumentIssuedDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -120,7 +123,8 @@ impl VerificationReportIdNumberDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -154,7 +158,8 @@ impl VerificationSessionVerifiedOutputsDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(&mut map, &["day", "month", "year"])? {
+        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -322,8 +327,7 @@ impl VerificationReportDocument {
         let mut slot_12 = None;
         let mut slot_13 = None;
         let mut slot_14 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "address",
                 "dob",
@@ -341,7 +345,8 @@ impl VerificationReportDocument {
                 "unparsed_place_of_birth",
                 "unparsed_sex",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -427,7 +432,8 @@ impl VerificationReportDocumentError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -488,10 +494,8 @@ impl VerificationReportEmail {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["email", "error", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["email", "error", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -550,7 +554,8 @@ impl VerificationReportEmailError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -655,8 +660,7 @@ impl VerificationReportIdNumber {
         let mut slot_4 = None;
         let mut slot_5 = None;
         let mut slot_6 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "dob",
                 "error",
@@ -666,7 +670,8 @@ impl VerificationReportIdNumber {
                 "last_name",
                 "status",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -740,7 +745,8 @@ impl VerificationReportIdNumberError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -801,10 +807,8 @@ impl VerificationReportPhone {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["error", "phone", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["error", "phone", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -863,7 +867,8 @@ impl VerificationReportPhoneError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -893,7 +898,8 @@ impl VerificationSessionProvidedDetails {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["email", "phone"])? {
+        let mut fields = super::Fields::new(&["email", "phone"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -921,7 +927,8 @@ impl VerificationSessionRelatedPerson {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["account", "person"])? {
+        let mut fields = super::Fields::new(&["account", "person"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -990,15 +997,15 @@ impl VerificationReportOptionsDocument {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "allowed_types",
                 "require_id_number",
                 "require_live_capture",
                 "require_matching_selfie",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1023,7 +1030,8 @@ impl VerificationReportOptionsIdNumber {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        while super::next_field(&mut map, &[])?.is_some() {}
+        let mut fields = super::Fields::new(&[]);
+        while fields.next_field(&mut map)?.is_some() {}
         Ok(Self {})
     }
 }
@@ -1078,10 +1086,8 @@ impl VerificationReportSelfie {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["document", "error", "selfie", "status"],
-        )? {
+        let mut fields = super::Fields::new(&["document", "error", "selfie", "status"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1148,7 +1154,8 @@ impl VerificationReportSelfieError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1217,15 +1224,15 @@ impl VerificationSessionOptionsDocument {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "allowed_types",
                 "require_id_number",
                 "require_live_capture",
                 "require_matching_selfie",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1255,7 +1262,8 @@ impl VerificationSessionOptionsEmail {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["require_verification"])?.is_some() {
+        let mut fields = super::Fields::new(&["require_verification"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
         Ok(Self {
@@ -1271,7 +1279,8 @@ impl VerificationSessionOptionsIdNumber {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        while super::next_field(&mut map, &[])?.is_some() {}
+        let mut fields = super::Fields::new(&[]);
+        while fields.next_field(&mut map)?.is_some() {}
         Ok(Self {})
     }
 }
@@ -1375,7 +1384,8 @@ impl VerificationSessionLastError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["code", "reason"])? {
+        let mut fields = super::Fields::new(&["code", "reason"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1463,7 +1473,8 @@ impl VerificationSessionOptionsMatching {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(&mut map, &["dob", "name"])? {
+        let mut fields = super::Fields::new(&["dob", "name"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1486,7 +1497,8 @@ impl VerificationSessionOptionsPhone {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["require_verification"])?.is_some() {
+        let mut fields = super::Fields::new(&["require_verification"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
         Ok(Self {
@@ -1509,10 +1521,8 @@ impl VerificationReportOptions {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["document", "id_number"],
-        )? {
+        let mut fields = super::Fields::new(&["document", "id_number"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1549,10 +1559,10 @@ impl VerificationSessionOptions {
         let mut slot_2 = None;
         let mut slot_3 = None;
         let mut slot_4 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["document", "email", "id_number", "matching", "phone"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1681,8 +1691,7 @@ impl VerificationSessionVerifiedOutputs {
         let mut slot_8 = None;
         let mut slot_9 = None;
         let mut slot_10 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "address",
                 "dob",
@@ -1696,7 +1705,8 @@ impl VerificationSessionVerifiedOutputs {
                 "unparsed_place_of_birth",
                 "unparsed_sex",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -1865,8 +1875,7 @@ impl VerificationReport {
         let mut slot_11 = None;
         let mut slot_12 = None;
         let mut slot_13 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "client_reference_id",
                 "created",
@@ -1883,7 +1892,8 @@ impl VerificationReport {
                 "verification_flow",
                 "verification_session",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = Some(map.next_value()?),
@@ -2119,8 +2129,7 @@ impl VerificationSession {
         let mut slot_17 = None;
         let mut slot_18 = None;
         let mut slot_19 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "client_reference_id",
                 "client_secret",
@@ -2143,7 +2152,8 @@ impl VerificationSession {
                 "verification_flow",
                 "verified_outputs",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -2244,7 +2254,8 @@ impl VerificationSessionRedaction {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["status"])?.is_some() {
+        let mut fields = super::Fields::new(&["status"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }
         Ok(Self {

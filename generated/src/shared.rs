@@ -26,10 +26,10 @@ impl Address {
         let mut slot_3 = None;
         let mut slot_4 = None;
         let mut slot_5 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &["city", "country", "line1", "line2", "postal_code", "state"],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -158,8 +158,7 @@ impl ApiErrors {
         let mut slot_13 = None;
         let mut slot_14 = None;
         let mut slot_15 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "advice_code",
                 "charge",
@@ -178,7 +177,8 @@ impl ApiErrors {
                 "source",
                 "type",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,
@@ -231,7 +231,8 @@ impl Error {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        while super::next_field(&mut map, &["error"])?.is_some() {
+        let mut fields = super::Fields::new(&["error"]);
+        while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }
         Ok(Self {

@@ -43,10 +43,8 @@ impl DeletedWebhookEndpoint {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
-            &["deleted", "id", "object"],
-        )? {
+        let mut fields = super::Fields::new(&["deleted", "id", "object"]);
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
                 1 => slot_1 = Some(map.next_value()?),
@@ -155,8 +153,7 @@ impl WebhookEndpoint {
         let mut slot_9 = None;
         let mut slot_10 = None;
         let mut slot_11 = None;
-        while let Some(field) = super::next_field(
-            &mut map,
+        let mut fields = super::Fields::new(
             &[
                 "api_version",
                 "application",
@@ -171,7 +168,8 @@ impl WebhookEndpoint {
                 "status",
                 "url",
             ],
-        )? {
+        );
+        while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
                 1 => slot_1 = map.next_value()?,

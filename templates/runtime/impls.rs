@@ -37,10 +37,7 @@ macro_rules! impl_string_enum {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(
-                    deserializer,
-                )?;
-                Ok(Self::from_wire(&value))
+                super::deserialize_wire(deserializer, Self::from_wire)
             }
         }
     };

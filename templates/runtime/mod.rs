@@ -21,7 +21,7 @@ pub use client::{
 };
 pub use error::{ApiError, Error};
 #[doc(hidden)]
-pub use json::{from_buffered, next_field, required};
+pub use json::{deserialize_wire, from_buffered, required, Fields};
 pub use pagination::ListStream;
 pub use types::{
     Decimal, Emptyable, Expandable, HasId, List, Object, RangeBounds, RangeQuery, Timestamp,

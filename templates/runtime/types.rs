@@ -1,10 +1,15 @@
 //! Types for Stripe's conventions that generated code builds on.
 
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
+
+use super::json::{required, Fields};
 
 /// A point in time as Stripe sends it: whole seconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -290,13 +295,84 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Emptyable<T> {
 }
 
 /// One page of a list call.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct List<T> {
     pub data: Vec<T>,
     /// Whether another page follows this one.
     pub has_more: bool,
     /// The path this list was fetched from.
     pub url: String,
+}
+
+/// Reads a page like a generated response struct. The items go into a vector that has room for
+/// a full page from the start (Stripe's `limit` is at most 100; the room is capped at 120 KiB):
+/// growing it one doubling at a time would copy every item read so far, and items are big.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = List<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
+                let (mut data, mut has_more, mut url) = (None, None, None);
+                let mut fields = Fields::new(&["data", "has_more", "url"]);
+                while let Some(field) = fields.next_field(&mut map)? {
+                    match field {
+                        0 => data = Some(map.next_value_seed(Items(PhantomData))?),
+                        1 => has_more = Some(map.next_value()?),
+                        _ => url = Some(map.next_value()?),
+                    }
+                }
+                Ok(List {
+                    data: required(data, "data")?,
+                    has_more: required(has_more, "has_more")?,
+                    url: required(url, "url")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(ListVisitor(PhantomData))
+    }
+}
+
+/// The most a `List` reserves for its items up front: under glibc's default threshold (128 KiB)
+/// for serving an allocation with `mmap`, which costs system calls and page faults.
+const PAGE_ROOM: usize = 120 * 1024;
+
+/// The `data` of a `List`.
+struct Items<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let room = seq
+            .size_hint()
+            .unwrap_or((PAGE_ROOM / std::mem::size_of::<T>().max(1)).min(100));
+        let mut items = Vec::with_capacity(room);
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        items.shrink_to_fit();
+        Ok(items)
+    }
 }
 
 impl<T: Serialize> Serialize for List<T> {

@@ -16,7 +16,9 @@ fn each_module_lists_its_resources_what_they_are_and_their_calls() {
             "identity",
             "VerificationSession",
             "A VerificationSession guides you through the process",
-            &["create", "retrieve", "update", "list", "list_all", "cancel", "redact"][..],
+            &[
+                "create", "retrieve", "update", "list", "list_all", "cancel", "redact",
+            ][..],
         ),
         (
             "climate",
@@ -44,17 +46,22 @@ fn each_module_lists_its_resources_what_they_are_and_their_calls() {
             .unwrap_or_else(|| panic!("no overview of {module}::{resource} in lib.rs:\n{lib}"));
         for call in calls {
             let link = format!("[`{call}`](crate::{module}::{resource}::{call})");
-            assert!(line.contains(&link), "{module}::{resource} lacks {link}: {line}");
+            assert!(
+                line.contains(&link),
+                "{module}::{resource} lacks {link}: {line}"
+            );
         }
     }
 }
 
 #[test]
 fn bare_urls_in_descriptions_are_links() {
-    let identity =
-        std::fs::read_to_string(workspace().join("generated/src/identity.rs")).unwrap();
+    let identity = std::fs::read_to_string(workspace().join("generated/src/identity.rs")).unwrap();
     assert!(identity.contains("See <https://docs.stripe.com/identity/verification-flows>."));
-    for line in identity.lines().filter(|l| l.trim_start().starts_with("///")) {
+    for line in identity
+        .lines()
+        .filter(|l| l.trim_start().starts_with("///"))
+    {
         for (at, _) in line.match_indices("https://") {
             let before = line[..at].chars().last();
             assert!(

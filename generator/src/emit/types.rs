@@ -92,9 +92,10 @@ pub(super) fn structure(
 
 /// `Deserialize` for a response struct: `from_fields` reads a JSON object's members, and the
 /// runtime's `impl_deserialize_object!` wraps it in a visitor. Unlike serde's derive it reads only
-/// objects, and finds keys with one shared runtime function (`next_field`, which also skips
-/// unknown keys), so each struct compiles to a single small visitor: responses are most of the
-/// generated crate's compile time.
+/// objects, and finds keys with the shared runtime matcher (`Fields::next_field`: the name after
+/// the last one found first, then a scan; unknown keys skipped), so each struct compiles to a
+/// single small visitor: responses are most of the generated crate's compile time. The names
+/// are sorted, which is mostly the order Stripe writes them in.
 fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
     let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
     sorted.sort_by(|a, b| a.1.wire_name.cmp(&b.1.wire_name));
@@ -125,11 +126,13 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
     });
     let read_fields = match reads.as_slice() {
         [] => quote! {
-            while super::next_field(&mut map, &[])?.is_some() {}
+            let mut fields = super::Fields::new(&[]);
+            while fields.next_field(&mut map)?.is_some() {}
         },
         [read] => quote! {
             #(let mut #slots = None;)*
-            while super::next_field(&mut map, &[#(#wires),*])?.is_some() {
+            let mut fields = super::Fields::new(&[#(#wires),*]);
+            while fields.next_field(&mut map)?.is_some() {
                 #read;
             }
         },
@@ -137,7 +140,8 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
             let positions = (0..reads.len()).map(proc_macro2::Literal::usize_unsuffixed);
             quote! {
                 #(let mut #slots = None;)*
-                while let Some(field) = super::next_field(&mut map, &[#(#wires),*])? {
+                let mut fields = super::Fields::new(&[#(#wires),*]);
+                while let Some(field) = fields.next_field(&mut map)? {
                     match field {
                         #(#positions => #reads,)*
                         _ => {}
