@@ -3,8 +3,9 @@
 //!
 //! The crate directory keeps the spec it was generated from, overlays applied, as `openapi.json`
 //! (not packaged). The next regeneration compares it with the new spec, and the public API
-//! generated from each ([`crate::diff::diff_generated`]), and adds an entry at the top of `CHANGELOG.md`: breaking changes,
-//! additions, removals and other changes. When the spec did not change, neither file changes, so
+//! generated from each ([`crate::diff::diff_generated`]), and adds an entry at the top of
+//! `CHANGELOG.md`: the Rust API's changes, breaking changes, additions, removals and other
+//! changes. When the spec did not change, neither file changes, so
 //! a regeneration that changes nothing writes nothing and `--check` stays stable. Everything
 //! needed is in the crate directory: no git history, no network.
 
@@ -13,6 +14,7 @@ use std::path::Path;
 
 use crate::diff::{Change, ChangeKind, SpecDiff};
 use crate::error::{Error, Result};
+use crate::ir::Api;
 use crate::load::{self, Loaded};
 
 /// The spec the crate was generated from (overlays applied), as JSON.
@@ -41,7 +43,12 @@ pub struct Update {
 
 /// Compares the spec just loaded with the one recorded in `dir` and returns the new record and
 /// changelog.
-pub(crate) fn update(dir: &Path, loaded: &Loaded, crate_version: &str) -> Result<Update> {
+pub(crate) fn update(
+    dir: &Path,
+    loaded: &Loaded,
+    api: &Api,
+    crate_version: &str,
+) -> Result<Update> {
     let record = format!("{}\n", serde_json::Value::to_string(&loaded.raw));
     let record_path = dir.join(RECORD);
     let previous_record = read_optional(&record_path)?;
@@ -51,7 +58,7 @@ pub(crate) fn update(dir: &Path, loaded: &Loaded, crate_version: &str) -> Result
         Some(previous) if *previous == record => (None, None),
         Some(_) => {
             let old = load::load(&record_path, &[])?;
-            let diff = crate::diff::diff_generated(&old, loaded);
+            let diff = crate::diff::diff_against(&old, loaded, api);
             (Some(entry(&diff, crate_version)), Some(diff))
         }
         None => (

@@ -98,6 +98,7 @@ pub fn regenerate(config: &Config, dir: &Path) -> Result<(Output, changelog::Upd
     let update = changelog::update(
         dir,
         &loaded,
+        &api,
         &package::crate_version(config, &loaded.api.info.version),
     )?;
     let mut output = std::thread::scope(|scope| {

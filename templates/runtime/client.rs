@@ -384,8 +384,8 @@ impl Client {
     ///
     /// The request is made exactly as a generated call makes it: `params` (any `Serialize`
     /// value, typically a `serde_json::json!` object; `null` members are left out) is
-    /// form-encoded as Stripe expects, into the query string for `Get` and `Delete` and the body
-    /// for `Post`; the same headers, [`RequestOptions`] (through [`Client::with_options`]),
+    /// form-encoded as Stripe expects, into the body for `Post`, `Put` and `Patch` and the query
+    /// string for the other methods; the same headers, [`RequestOptions`] (through [`Client::with_options`]),
     /// retries and `Idempotency-Key` apply, and error responses become the same [`Error`]s. The
     /// response parses as any `T`, such as `serde_json::Value` or a type of your own.
     ///

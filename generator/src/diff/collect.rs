@@ -18,7 +18,7 @@ use super::MAX_DEPTH;
 use crate::schema::{
     additional_properties, all_of, alternatives, array_items, object_with_properties, ObjectView,
 };
-use crate::stripe::{list_item_schema, resource_id, schema_name, success_schema};
+use crate::stripe::{list_item_schema, resource_id, schema_name, success_schema, FORM_MEDIA_TYPES};
 
 /// One operation, with everything compared about it.
 pub(super) struct OperationInfo {
@@ -192,14 +192,11 @@ fn request_body_schema<'a>(
                 .as_item()?
         }
     };
-    let media = [
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-        "application/json",
-    ]
-    .iter()
-    .find_map(|m| body.content.get(*m))
-    .or_else(|| body.content.values().next())?;
+    let media = FORM_MEDIA_TYPES
+        .iter()
+        .chain(&["application/json"])
+        .find_map(|m| body.content.get(*m))
+        .or_else(|| body.content.values().next())?;
     Some((media.schema.as_ref()?, body.required))
 }
 

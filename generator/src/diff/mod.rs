@@ -208,10 +208,21 @@ pub fn diff(old: &OpenAPI, new: &OpenAPI) -> SpecDiff {
 /// Compares two specs and the public APIs of the crates generated from them: what changes for
 /// a Rust user, each removal or change of an item marked breaking with its old and new path.
 pub fn diff_generated(old: &Loaded, new: &Loaded) -> SpecDiff {
+    match crate::lower::lower(new) {
+        Ok(new_api) => diff_against(old, new, &new_api),
+        Err(err) => SpecDiff {
+            api_not_compared: Some(err.to_string()),
+            ..diff(&old.api, &new.api)
+        },
+    }
+}
+
+/// [`diff_generated`] for a new spec already lowered to `new_api`.
+pub(crate) fn diff_against(old: &Loaded, new: &Loaded, new_api: &crate::ir::Api) -> SpecDiff {
     let mut diff = diff(&old.api, &new.api);
-    match (crate::lower::lower(old), crate::lower::lower(new)) {
-        (Ok(old_api), Ok(new_api)) => diff.api_changes = api::compare(&old_api, &new_api),
-        (Err(err), _) | (_, Err(err)) => diff.api_not_compared = Some(err.to_string()),
+    match crate::lower::lower(old) {
+        Ok(old_api) => diff.api_changes = api::compare(&old_api, new_api),
+        Err(err) => diff.api_not_compared = Some(err.to_string()),
     }
     diff
 }

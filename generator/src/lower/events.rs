@@ -24,6 +24,9 @@ pub(super) struct Events {
     kind: TypeKind,
     /// The operation whose `enabled_events` lists the event types.
     origin: String,
+    /// The resource that operation creates (the webhook endpoint): its calls' `enabled_events`
+    /// take `EventType`.
+    endpoint: Option<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -47,9 +50,10 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(item) => string_enum(item)?,
                 ReferenceOr::Reference { .. } => return None,
             };
-            Some((values, format!("POST {}", raw.path)))
+            let origin = format!("{} {}", raw.method.as_http(), raw.path);
+            Some((values, origin, self.response_resource(raw.op)))
         });
-        let Some((values, origin)) = found.filter(|(v, _)| !v.is_empty()) else {
+        let Some((values, origin, endpoint)) = found.filter(|(v, _, _)| !v.is_empty()) else {
             return;
         };
         let module = self.modules.entry(EVENTS_MODULE.to_string()).or_default();
@@ -63,6 +67,7 @@ impl<'a> Lowerer<'a> {
             values,
             kind,
             origin,
+            endpoint,
         });
     }
 
@@ -144,13 +149,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `EventType`, for the parameters that list event types: `enabled_events` of the webhook
-    /// endpoint calls.
+    /// `EventType`, for the parameters that list event types: `enabled_events` of the calls on
+    /// the resource whose creation lists the event types (the webhook endpoint).
     pub(super) fn event_type_param(&self, ctx: &Ctx) -> Option<TypeRef> {
         let events = self.events.as_ref()?;
         let position = ctx.position.as_ref()?;
         let is_enabled_events = ctx.direction == Direction::Request
-            && position.owner == "webhook_endpoint"
+            && events.endpoint.as_ref() == Some(&position.owner)
             && position.path == ["enabled_events"];
         is_enabled_events.then(|| TypeRef::Named {
             module: EVENTS_MODULE.to_string(),

@@ -20,23 +20,27 @@ type Owner = (Placement, String);
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Result<()> {
-        let mut raw_ops = std::mem::take(&mut self.raw_ops);
+        let raw_ops = std::mem::take(&mut self.raw_ops);
+        let mut calls: Vec<(&RawOperation<'a>, Option<Owner>)> = raw_ops
+            .iter()
+            .map(|raw| (raw, self.operation_owner(raw.op)))
+            .collect();
         // Calls on paths of their resource's own module choose their names first, whatever the
         // path order (the sort is stable: spec order otherwise).
-        raw_ops.sort_by_key(|raw| {
-            let owner_module = self.operation_owner(raw.op).map(|(p, _)| p.module);
-            owner_module.is_some_and(|module| module != raw.module)
+        calls.sort_by_key(|(raw, owner)| {
+            owner
+                .as_ref()
+                .is_some_and(|(placement, _)| placement.module != raw.module)
         });
-        for raw in &raw_ops {
-            self.lower_operation(raw)?;
+        for (raw, owner) in calls {
+            self.lower_operation(raw, owner)?;
         }
         Ok(())
     }
 
-    fn lower_operation(&mut self, raw: &RawOperation<'a>) -> Result<()> {
+    fn lower_operation(&mut self, raw: &RawOperation<'a>, owner: Option<Owner>) -> Result<()> {
         let op = raw.op;
         let operation_id = raw.operation_id.clone();
-        let owner = self.operation_owner(op);
         // A call lives with its resource; a call that returns no resource, with its path.
         let module = owner
             .as_ref()
@@ -142,45 +146,40 @@ impl<'a> Lowerer<'a> {
         is_list: bool,
         operation_id: &str,
     ) -> (String, String) {
-        let from_operation_id = || (snake(operation_id), pascal(operation_id));
-        let Some((placement, _)) = owner else {
-            let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
-            let (fn_name, params) = from_operation_id();
-            return (namespace.claim(fn_name), params);
-        };
-        let Some(verb) = action_name(raw.path, raw.method, is_list) else {
-            let (fn_name, params) = from_operation_id();
-            let namespace = self.fn_names.entry(owner_key.to_string()).or_default();
-            return (namespace.claim(fn_name), params);
-        };
-        // Path parameters before the resource's own ID name the resources it is nested under.
-        let params_in_path: Vec<&str> = template_params(raw.path).collect();
-        let parents = match verb.as_str() {
-            "list" | "create" => &params_in_path[..],
-            _ => &params_in_path[..params_in_path.len().saturating_sub(1)],
-        };
-        let (fn_name, for_parent) = match parents.first() {
-            Some(parent) => (
-                format!("{verb}_for_{}", snake(parent)),
-                format!("For{}", pascal(parent)),
-            ),
-            None => (verb.clone(), String::new()),
-        };
-        let subject = if verb == "list" {
-            names::plural(&placement.name)
-        } else {
-            placement.name.clone()
-        };
+        let by_verb = owner
+            .as_ref()
+            .zip(action_name(raw.path, raw.method, is_list))
+            .map(|((placement, _), verb)| {
+                // Path parameters before the resource's own ID name the resources it is nested
+                // under.
+                let params_in_path: Vec<&str> = template_params(raw.path).collect();
+                let parents = match verb.as_str() {
+                    "list" | "create" => &params_in_path[..],
+                    _ => &params_in_path[..params_in_path.len().saturating_sub(1)],
+                };
+                let (fn_name, for_parent) = match parents.first() {
+                    Some(parent) => (
+                        format!("{verb}_for_{}", snake(parent)),
+                        format!("For{}", pascal(parent)),
+                    ),
+                    None => (verb.clone(), String::new()),
+                };
+                let subject = if verb == "list" {
+                    names::plural(&placement.name)
+                } else {
+                    placement.name.clone()
+                };
+                (fn_name, format!("{}{subject}{for_parent}", pascal(&verb)))
+            });
         let namespace = self
             .fn_names
             .entry(owner_key.to_string())
             .or_insert_with(|| Namespace::with_reserved(&[FROM_FIELDS]));
-        if namespace.is_free(&fn_name) {
-            let params = format!("{}{subject}{for_parent}", pascal(&verb));
-            (namespace.claim(fn_name), params)
-        } else {
-            let (fn_name, params) = from_operation_id();
-            (namespace.claim(fn_name), params)
+        match by_verb {
+            Some((fn_name, params)) if namespace.is_free(&fn_name) => {
+                (namespace.claim(fn_name), params)
+            }
+            _ => (namespace.claim(snake(operation_id)), pascal(operation_id)),
         }
     }
 

@@ -158,7 +158,7 @@ impl<'s> Homes<'s> {
                     .insert(namespace.to_string(), snake(namespace));
             }
             if is_resource(schema) {
-                let module = homes.own_module(name, schema);
+                let module = homes.module_of(name, schema);
                 homes.prefixes.insert(name.replace('.', "_"), module);
             }
         }
@@ -168,7 +168,7 @@ impl<'s> Homes<'s> {
     /// The module of a schema: by overlay, namespace, deleted twin or resource name, else by the
     /// longest known prefix of its name.
     fn module_of(&self, name: &str, schema: &Schema) -> String {
-        if let Some(module) = self.own_module_if_any(name, schema) {
+        if let Some(module) = self.own_module(name, schema) {
             return module;
         }
         let mut best: Option<(&String, &String)> = None;
@@ -183,13 +183,8 @@ impl<'s> Homes<'s> {
         best.map_or_else(|| SHARED_MODULE.to_string(), |(_, module)| module.clone())
     }
 
-    fn own_module(&self, name: &str, schema: &Schema) -> String {
-        self.own_module_if_any(name, schema)
-            .unwrap_or_else(|| SHARED_MODULE.to_string())
-    }
-
     /// The module a schema names itself: by overlay, namespace, deleted twin or resource name.
-    fn own_module_if_any(&self, name: &str, schema: &Schema) -> Option<String> {
+    fn own_module(&self, name: &str, schema: &Schema) -> Option<String> {
         if let Some(module) = extension(schema, MODULE_EXTENSION) {
             return Some(snake(module));
         }

@@ -223,16 +223,17 @@ impl<'a> Lowerer<'a> {
             };
             return Ok(TypeRef::Vec(Box::new(item)));
         }
-        Ok(match type_name(schema) {
+        let typ = type_name(schema);
+        if matches!(typ, Some("object") | None) {
+            if let Some(object) = object_with_properties(schema) {
+                return self.object_ref(schema, &object, ctx);
+            }
+        }
+        Ok(match typ {
             Some("string") => self.shared_id(ctx).unwrap_or(TypeRef::String),
             Some("integer") => TypeRef::Int,
             Some("number") => TypeRef::Float,
             Some("boolean") => TypeRef::Bool,
-            Some("object") | None if object_with_properties(schema).is_some() => {
-                let object = object_with_properties(schema)
-                    .ok_or_else(|| self.err(&ctx.pointer, "unreadable object schema"))?;
-                self.object_ref(schema, &object, ctx)?
-            }
             Some("object") => self.map_ref(additional_properties(schema), ctx)?,
             None => TypeRef::Json,
             Some(other) => {
