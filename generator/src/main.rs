@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use stripegen::{load, Config};
 
 const USAGE: &str = "usage: stripegen --spec FILE [--overlays DIR|FILE]... --out DIR \
-[--crate-name NAME] [--crate-version X.Y.Z] [--publish] [--repository URL] [--check]";
+[--crate-name NAME] [--crate-version X.Y.Z] [--publish | --no-publish] [--repository URL] [--check]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -45,16 +45,16 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
                 }
             }
             "--out" => out = Some(PathBuf::from(value()?)),
-            "--crate-name" => config.crate_name = value()?,
-            "--crate-version" => config.crate_version = value()?,
-            "--publish" => config.publish = true,
-            "--repository" => config.repository = Some(value()?),
             "--check" => check = true,
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
             }
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            other => {
+                if !config.set_package_option(other, value)? {
+                    return Err(format!("unknown argument `{other}`\n{USAGE}"));
+                }
+            }
         }
     }
     let (Some(spec), Some(out)) = (spec, out) else {

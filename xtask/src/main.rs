@@ -64,7 +64,7 @@ fn regenerate(options: &[&str]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut options = options.iter();
     while let Some(&option) = options.next() {
-        let mut value = || {
+        let value = || {
             options
                 .next()
                 .map(|v| v.to_string())
@@ -72,11 +72,7 @@ fn regenerate(options: &[&str]) -> Result<ExitCode, String> {
         };
         match option {
             "--check" => check = true,
-            "--crate-name" => config.crate_name = value()?,
-            "--crate-version" => config.crate_version = value()?,
-            "--publish" => config.publish = true,
-            "--no-publish" => config.publish = false,
-            "--repository" => config.repository = Some(value()?),
+            other if config.set_package_option(other, value)? => {}
             _ => return Err(USAGE.to_string()),
         }
     }
