@@ -816,49 +816,28 @@ impl<'a> Serializer for &'a mut Form {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), FormError> {
-        Compound::end(self)
-    }
+/// The sequence-like serializers all add one element at the next index.
+macro_rules! sequence_serializer {
+    ($($trait:ident :: $method:ident),* $(,)?) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = FormError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), FormError> {
+                Compound::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), FormError> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), FormError> {
-        Compound::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), FormError> {
-        Compound::end(self)
-    }
-}
+sequence_serializer!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
@@ -879,35 +858,27 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), FormError> {
-        self.form.nested(name, value)
-    }
-    fn end(self) -> Result<(), FormError> {
-        Compound::end(self)
-    }
+/// The struct-like serializers all add one field under its name.
+macro_rules! struct_serializer {
+    ($($trait:ident),* $(,)?) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = FormError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), FormError> {
+                self.form.nested(name, value)
+            }
+            fn end(self) -> Result<(), FormError> {
+                Compound::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), FormError> {
-        self.form.nested(name, value)
-    }
-    fn end(self) -> Result<(), FormError> {
-        Compound::end(self)
-    }
-}
+struct_serializer!(SerializeStruct, SerializeStructVariant);
 
 /// Turns a map key into its text: strings, numbers, booleans and string enums.
 struct MapKey;
