@@ -48,6 +48,34 @@ pub fn fixture(resource: &str) -> Value {
     object
 }
 
+/// The path of the verification sessions collection, which the runtime tests page through.
+pub const SESSIONS: &str = "/v1/identity/verification_sessions";
+
+/// Stripe's example verification session, with the ID `id`.
+pub fn session(id: &str) -> Value {
+    let mut session = fixture("identity.verification_session");
+    session["id"] = serde_json::json!(id);
+    session
+}
+
+/// A list page of the sessions `ids`.
+pub fn sessions_page(ids: &[&str], has_more: bool) -> Value {
+    serde_json::json!({
+        "object": "list",
+        "data": ids.iter().map(|id| session(id)).collect::<Vec<_>>(),
+        "has_more": has_more,
+        "url": SESSIONS,
+    })
+}
+
+/// `pairs` with borrowed strings, as tests write expected pairs.
+pub fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Stripe's example object for a preview resource
 /// (`spec/fixtures3.private_preview-2026-07-29.json`).
 pub fn preview_fixture(resource: &str) -> Value {

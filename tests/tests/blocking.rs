@@ -1,29 +1,12 @@
 //! `blocking::Client` (feature `blocking`): any call and any `list_all` from synchronous code, with
 //! the client's per-request options, against a local mock server served from another thread.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use stripe_api::identity::{VerificationSession, VerificationSessionId};
 use stripe_api::{blocking, Error, RequestOptions};
-use stripegen_tests::{client, fixture, header};
+use stripegen_tests::{client, header, session, sessions_page, SESSIONS};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const SESSIONS: &str = "/v1/identity/verification_sessions";
-
-fn session(id: &str) -> Value {
-    let mut session = fixture("identity.verification_session");
-    session["id"] = json!(id);
-    session
-}
-
-fn page(ids: &[&str], has_more: bool) -> Value {
-    json!({
-        "object": "list",
-        "data": ids.iter().map(|id| session(id)).collect::<Vec<_>>(),
-        "has_more": has_more,
-        "url": SESSIONS,
-    })
-}
 
 #[test]
 fn calls_and_pages_block_until_done() {
@@ -46,13 +29,15 @@ fn calls_and_pages_block_until_done() {
         Mock::given(method("GET"))
             .and(path(SESSIONS))
             .and(query_param_is_missing("starting_after"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_1", "vs_2"], true)))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(sessions_page(&["vs_1", "vs_2"], true)),
+            )
             .mount(&server)
             .await;
         Mock::given(method("GET"))
             .and(path(SESSIONS))
             .and(query_param("starting_after", "vs_2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_3"], false)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(&["vs_3"], false)))
             .mount(&server)
             .await;
         server

@@ -14,7 +14,7 @@ use stripe_api::identity::{
 };
 use stripe_api::webhook_endpoints::{UpdateWebhookEndpoint, WebhookEndpoint, WebhookEndpointId};
 use stripe_api::{Client, Emptyable, Error, RangeQuery};
-use stripegen_tests::{client, fixture, header, pairs};
+use stripegen_tests::{client, fixture, header, owned, pairs};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -341,13 +341,6 @@ async fn sent_pairs(server: &MockServer) -> Vec<(String, String)> {
         assert!(request.body.is_empty());
         pairs(request.url.query().unwrap_or_default())
     }
-}
-
-fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[tokio::test]

@@ -9,27 +9,10 @@ use serde_json::{json, Value};
 use stripe_api::identity::{ListVerificationSessions, VerificationSession};
 use stripe_api::webhook_endpoints::{CreateWebhookEndpoint, WebhookEndpoint};
 use stripe_api::{Client, Error, RequestOptions, ResponseExt};
-use stripegen_tests::{fixture, header};
+use stripegen_tests::{fixture, header, owned, session, sessions_page, SESSIONS};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const SESSIONS: &str = "/v1/identity/verification_sessions";
-
-fn session(id: &str) -> Value {
-    let mut session = fixture("identity.verification_session");
-    session["id"] = json!(id);
-    session
-}
-
-fn page(ids: &[&str], has_more: bool) -> Value {
-    json!({
-        "object": "list",
-        "data": ids.iter().map(|id| session(id)).collect::<Vec<_>>(),
-        "has_more": has_more,
-        "url": SESSIONS,
-    })
-}
 
 fn client_for(uri: &str) -> Client {
     Client::builder("sk_test_123")
@@ -56,7 +39,7 @@ async fn paginates_forward_across_three_pages_keeping_the_options() {
             Some(cursor) => mock.and(query_param("starting_after", cursor)),
             None => mock.and(query_param_is_missing("starting_after")),
         };
-        mock.respond_with(ResponseTemplate::new(200).set_body_json(page(ids, has_more)))
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(ids, has_more)))
             .expect(1)
             .mount(&server)
             .await;
@@ -110,7 +93,7 @@ async fn paginates_backward_when_started_with_ending_before() {
             .and(path(SESSIONS))
             .and(query_param("ending_before", cursor))
             .and(query_param_is_missing("starting_after"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(ids, has_more)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(ids, has_more)))
             .expect(1)
             .mount(&server)
             .await;
@@ -132,7 +115,7 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(query_param_is_missing("starting_after"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_1"], true)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(&["vs_1"], true)))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -390,13 +373,6 @@ fn form_pairs(request: &Request) -> Vec<(String, String)> {
     stripegen_tests::pairs(std::str::from_utf8(&request.body).unwrap())
 }
 
-fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 #[tokio::test]
 async fn with_response_gives_the_status_request_id_and_headers() {
     let server = MockServer::start().await;
@@ -575,7 +551,7 @@ async fn raw_request_gets_and_deletes_with_a_query_typed_answers_and_typed_error
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(SESSIONS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_1"], false)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(&["vs_1"], false)))
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
@@ -647,13 +623,15 @@ async fn extra_params_ride_along_with_a_typed_call() {
     Mock::given(method("GET"))
         .and(path(SESSIONS))
         .and(query_param("starting_after", "vs_2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_3"], false)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(&["vs_3"], false)))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(SESSIONS))
         .and(query_param_is_missing("starting_after"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(&["vs_1", "vs_2"], true)))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(sessions_page(&["vs_1", "vs_2"], true)),
+        )
         .mount(&server)
         .await;
     let client = client_for(&server.uri());
