@@ -9,7 +9,7 @@ use serde_json::Value;
 use stripe_api::Client;
 use wiremock::{MockServer, Request};
 
-pub mod python;
+pub use stripegen_python as python;
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {

@@ -55,6 +55,7 @@ fixtures!(
     names,
     nested_params,
     nullable,
+    path_params,
     polymorphic,
     recursive,
     structs,

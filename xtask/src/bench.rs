@@ -63,7 +63,7 @@ pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
     });
 
     let full = root.join("target/full-api/v524");
-    let package = write_full_api(&root.join("spec/full/spec3-v524.yaml"), &full)?;
+    let package = write_full_api(&root.join("spec/full/spec3-v524.yaml"), &[], &full)?;
     let operations = count_operations(&root.join("spec/full/spec3-v524.yaml"))?;
     let manifest = full.join("Cargo.toml");
     let full_build = clean_builds(

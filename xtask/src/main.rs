@@ -1,5 +1,6 @@
 //! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`,
-//! `cargo xtask spec-diff OLD NEW [--json]`, `cargo xtask full-api --spec PATH --out DIR`,
+//! `cargo xtask spec-diff OLD NEW [--json]`,
+//! `cargo xtask full-api --spec PATH --out DIR [--overlay FILE]... [--exercise FIXTURES]`,
 //! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]`.
 
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use stripegen::Config;
 
 mod bench;
 mod crate_checks;
+mod exercise;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,7 +25,7 @@ fn main() -> ExitCode {
         ["spec-diff", old, new, "--json"] | ["spec-diff", "--json", old, new] => {
             spec_diff(old, new, true)
         }
-        ["full-api", "--spec", spec, "--out", out] => full_api(Path::new(spec), Path::new(out)),
+        ["full-api", options @ ..] => FullApi::parse(options).and_then(|task| task.run()),
         ["crate-checks"] => crate_checks::run(&workspace_root()),
         ["bench"] => bench::run(&workspace_root(), 3),
         ["bench", "--runs", runs] => match runs.parse() {
@@ -45,7 +47,7 @@ const USAGE: &str =
     "usage: cargo xtask regenerate [--check] [--crate-name NAME] [--crate-version X.Y.Z]
                                 [--publish | --no-publish] [--repository URL]
        cargo xtask spec-diff OLD NEW [--json]
-       cargo xtask full-api --spec PATH --out DIR
+       cargo xtask full-api --spec PATH --out DIR [--overlay FILE]... [--exercise FIXTURES]
        cargo xtask crate-checks
        cargo xtask bench [--runs N]";
 
@@ -117,27 +119,88 @@ fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Generates a crate for a whole spec (no overlays) into `out` and runs `cargo check` on it;
-/// a warning fails the check as an error does.
-fn full_api(spec: &Path, out: &Path) -> Result<ExitCode, String> {
-    write_full_api(spec, out)?;
-    let started = std::time::Instant::now();
-    let status = std::process::Command::new(cargo())
-        .env("RUSTFLAGS", "-D warnings")
-        .arg("check")
-        .arg("--quiet")
-        .arg("--manifest-path")
-        .arg(out.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(full_api_target_dir())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    println!("cargo check: {status} in {:.2?}", started.elapsed());
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+/// `cargo xtask full-api`: generates the crate of a whole spec into `out` and compiles it; a
+/// warning fails as an error does. Without `exercise`, `cargo check`; with it (Stripe's fixtures
+/// for the spec), the crate is built into the whole-API exercise instead, which is then run (see
+/// [`exercise`]). `overlays` repair the spec (CI's whole-API checks use none but those).
+struct FullApi {
+    spec: PathBuf,
+    overlays: Vec<PathBuf>,
+    out: PathBuf,
+    exercise: Option<PathBuf>,
+}
+
+impl FullApi {
+    fn parse(options: &[&str]) -> Result<Self, String> {
+        let (mut spec, mut out, mut overlays, mut exercise) = (None, None, Vec::new(), None);
+        let mut options = options.iter();
+        while let Some(&option) = options.next() {
+            let value = options
+                .next()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))?;
+            match option {
+                "--spec" => spec = Some(value),
+                "--out" => out = Some(value),
+                "--overlay" => overlays.push(value),
+                "--exercise" => exercise = Some(value),
+                _ => return Err(USAGE.to_string()),
+            }
+        }
+        match (spec, out) {
+            (Some(spec), Some(out)) => Ok(Self {
+                spec,
+                overlays,
+                out,
+                exercise,
+            }),
+            _ => Err(USAGE.to_string()),
+        }
+    }
+
+    fn run(&self) -> Result<ExitCode, String> {
+        let crate_name = write_full_api(&self.spec, &self.overlays, &self.out)?;
+        let passed = match &self.exercise {
+            Some(fixtures) => {
+                let harness = self.out.with_file_name(format!(
+                    "{}-exercise",
+                    self.out
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or("full-api")
+                ));
+                exercise::write(
+                    &self.spec,
+                    &self.overlays,
+                    fixtures,
+                    &crate_name,
+                    &self.out,
+                    &harness,
+                )?;
+                exercise::run(&harness, &full_api_target_dir(), &cargo())?
+            }
+            None => {
+                let started = std::time::Instant::now();
+                let status = std::process::Command::new(cargo())
+                    .env("RUSTFLAGS", "-D warnings")
+                    .arg("check")
+                    .arg("--quiet")
+                    .arg("--manifest-path")
+                    .arg(self.out.join("Cargo.toml"))
+                    .arg("--target-dir")
+                    .arg(full_api_target_dir())
+                    .status()
+                    .map_err(|e| format!("cannot run cargo: {e}"))?;
+                println!("cargo check: {status} in {:.2?}", started.elapsed());
+                status.success()
+            }
+        };
+        Ok(if passed {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
+    }
 }
 
 /// The cargo running this task.
@@ -153,7 +216,7 @@ fn full_api_target_dir() -> PathBuf {
 
 /// Generates the crate of a whole spec into `out`, as a workspace of its own with this
 /// workspace's `Cargo.lock`. Returns its package name.
-fn write_full_api(spec: &Path, out: &Path) -> Result<String, String> {
+fn write_full_api(spec: &Path, overlays: &[PathBuf], out: &Path) -> Result<String, String> {
     let crate_name = format!(
         "stripe-{}",
         spec.file_stem()
@@ -163,7 +226,7 @@ fn write_full_api(spec: &Path, out: &Path) -> Result<String, String> {
     );
     let config = Config {
         spec: spec.to_path_buf(),
-        overlays: Vec::new(),
+        overlays: overlays.to_vec(),
         crate_name,
         ..Config::default()
     };

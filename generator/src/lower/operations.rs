@@ -264,7 +264,8 @@ impl<'a> Lowerer<'a> {
         Ok(Some(name))
     }
 
-    /// The call's path parameters. The last one of a call on one resource is that resource's ID.
+    /// The call's path parameters, in the order of the path (the spec lists them in any order,
+    /// alphabetically for Stripe). The last one of a call on one resource is that resource's ID.
     fn path_params(
         &self,
         raw: &RawOperation,
@@ -278,6 +279,8 @@ impl<'a> Lowerer<'a> {
                 path_params.push(parameter_data);
             }
         }
+        // `check_path_params` made sure each one is in the path.
+        path_params.sort_by_key(|p| raw.path.find(&format!("{{{}}}", p.name)));
         let last_param = path_params.last().map(|p| p.name.clone());
         let mut param_names = Namespace::with_reserved(&["client", "params"]);
         Ok(path_params

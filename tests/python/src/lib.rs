@@ -1,17 +1,25 @@
 //! Stripe's official Python SDK (`stripe-python`, pinned in `tests/conformance/requirements.txt`)
-//! as a reference implementation for the peer-conformance tests (`tests/conformance.rs`,
-//! `tests/webhooks.rs`).
+//! as a reference implementation: for the peer-conformance tests (`tests/tests/conformance.rs`,
+//! `webhooks.rs`, `properties.rs`) and the whole-API exercise (`cargo xtask full-api --exercise`).
+//! A crate of its own so that both use one virtualenv, set up one way.
 //!
 //! The SDK is installed into a virtualenv at `<workspace>/target/conformance-venv`, created on the
 //! first run and reused afterwards (reinstalled when `requirements.txt` changes). The tests fail,
 //! rather than skip, when `python3` is missing.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use crate::workspace;
+/// The workspace root.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("this crate lives two levels below the workspace root")
+        .to_path_buf()
+}
 
 /// Creates (or reuses) the virtualenv with the pinned SDK and returns its Python interpreter.
 ///
