@@ -32,6 +32,12 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
         apply_overlay(&mut doc, overlay)?;
     }
     let file = spec.to_path_buf();
+    check_version(&doc).map_err(|message| Error::Spec {
+        file: file.clone(),
+        pointer: "#".into(),
+        message,
+    })?;
+    inherit_path_parameters(&mut doc);
     let blame = |pointer: String, message: String| Error::Spec {
         file: file.clone(),
         pointer,
@@ -70,6 +76,89 @@ pub fn load(spec: &Path, overlays: &[PathBuf]) -> Result<Loaded> {
         api,
         raw: doc,
     })
+}
+
+/// Refuses, before any other check, a document of another OpenAPI major version than 3, whose
+/// other errors would only be symptoms.
+fn check_version(doc: &Value) -> std::result::Result<(), String> {
+    if let Some(swagger) = doc.get("swagger") {
+        return Err(format!(
+            "a Swagger (OpenAPI 2) document (`swagger: {swagger}`); stripegen reads OpenAPI 3.0: \
+             convert it first (for example with swagger2openapi)"
+        ));
+    }
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.") => Ok(()),
+        Some(version) => Err(format!(
+            "OpenAPI version `{version}`; stripegen reads OpenAPI 3.0"
+        )),
+        None => Err("no `openapi` version: not an OpenAPI 3.0 document".into()),
+    }
+}
+
+/// The HTTP methods a path item can hold operations for.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Moves the parameters a path item declares for all its operations into each operation, as
+/// OpenAPI defines them: an operation's own parameter of the same name and location wins.
+/// Lowering then reads an operation's parameters in one place. (Stripe's spec declares none; other
+/// documents often declare a shared `{id}` this way.)
+fn inherit_path_parameters(doc: &mut Value) {
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    let resolved = |parameter: &Value| -> Option<(String, String)> {
+        let parameter = match parameter.get("$ref").and_then(Value::as_str) {
+            Some(reference) => pointer::resolve(doc, reference)?,
+            None => parameter,
+        };
+        Some((
+            parameter.get("name")?.as_str()?.to_owned(),
+            parameter.get("in")?.as_str()?.to_owned(),
+        ))
+    };
+    let mut moves = Vec::new();
+    for (path, item) in paths {
+        let Some(Value::Array(shared)) = item.get("parameters") else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(operation) = item.get(method).filter(|op| op.is_object()) else {
+                continue;
+            };
+            let own: Vec<(String, String)> = match operation.get("parameters") {
+                Some(Value::Array(own)) => own.iter().filter_map(resolved).collect(),
+                _ => Vec::new(),
+            };
+            let inherited: Vec<Value> = shared
+                .iter()
+                .filter(|p| resolved(p).is_none_or(|key| !own.contains(&key)))
+                .cloned()
+                .collect();
+            moves.push((path.clone(), method, inherited));
+        }
+    }
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, method, inherited) in moves {
+        let operation = &mut paths[&path][method];
+        match operation.get_mut("parameters") {
+            Some(Value::Array(own)) => {
+                let mut all = inherited;
+                all.append(own);
+                *own = all;
+            }
+            _ => operation["parameters"] = Value::Array(inherited),
+        }
+    }
+    for item in paths.values_mut() {
+        if let Value::Object(item) = item {
+            item.remove("parameters");
+        }
+    }
 }
 
 /// A scoped thread's result; if the thread panicked, the panic goes on in the caller.
@@ -307,6 +396,9 @@ fn walk(doc: &Value, node: &Value, at: &str, blame: &Blame<'_>) -> Result<()> {
                 }
             }
             for (key, value) in map {
+                if in_schema_keyword_position && holds_data(at, key, value) {
+                    continue;
+                }
                 walk(doc, value, &pointer::push(at, key), blame)?;
             }
         }
@@ -318,6 +410,22 @@ fn walk(doc: &Value, node: &Value, at: &str, blame: &Blame<'_>) -> Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// Whether member `key` of the node at `at` is a value rather than spec: an `example` or
+/// `default`, `enum` and `const` values, a schema's list of `examples`, an Example object's
+/// `value`. A `type` or `$ref` in
+/// them is data (an error's `type` URL, say), not a schema's.
+fn holds_data(at: &str, key: &str, value: &Value) -> bool {
+    let in_example_object = at.rsplit('/').nth(1) == Some("examples");
+    match key {
+        // A responses object's `default` is the response for any other status.
+        "default" => !at.ends_with("/responses"),
+        "example" | "enum" | "const" => true,
+        "examples" => value.is_array(),
+        "value" => in_example_object,
+        _ => false,
+    }
 }
 
 /// The message for a `$ref` at `at` that resolves to nothing: a defect of the spec (the first

@@ -75,6 +75,17 @@ fn missing_ref() {
     );
 }
 
+#[test]
+fn swagger2() {
+    assert_rejected(
+        "swagger2.json",
+        &[],
+        "swagger2.json",
+        "#: ",
+        "a Swagger (OpenAPI 2) document (`swagger: \"2.0\"`); stripegen reads OpenAPI 3.0",
+    );
+}
+
 /// Generates `spec` with `overlay` applied, which must repair it.
 #[track_caller]
 fn assert_repaired(spec: &str, overlay: &str) {

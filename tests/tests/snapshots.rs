@@ -58,6 +58,7 @@ fixtures!(
     path_params,
     polymorphic,
     recursive,
+    reused_parameters,
     structs,
 );
 

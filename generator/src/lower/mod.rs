@@ -198,12 +198,45 @@ impl<'a> Lowerer<'a> {
         self.api.components.iter().flat_map(|c| c.schemas.iter())
     }
 
-    fn parameter<'p>(&self, p: &'p ReferenceOr<Parameter>, at: &str) -> Result<&'p Parameter> {
-        match p {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { .. } => {
-                Err(self.err(at, "parameters given by `$ref` are not supported"))
-            }
+    /// A parameter, inline or given by `$ref` to `#/components/parameters/`.
+    fn parameter(&self, p: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter> {
+        let reference = match p {
+            ReferenceOr::Item(p) => return Ok(p),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let components = self.api.components.as_ref();
+        let found = reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|name| components?.parameters.get(name));
+        match found {
+            Some(ReferenceOr::Item(p)) => Ok(p),
+            _ => Err(self.err(
+                at,
+                format!("`{reference}` is not a parameter of `#/components/parameters`"),
+            )),
+        }
+    }
+
+    /// A request body, inline or given by `$ref` to `#/components/requestBodies/`.
+    fn request_body(
+        &self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        at: &str,
+    ) -> Result<&'a openapiv3::RequestBody> {
+        let reference = match body {
+            ReferenceOr::Item(body) => return Ok(body),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let components = self.api.components.as_ref();
+        let found = reference
+            .strip_prefix("#/components/requestBodies/")
+            .and_then(|name| components?.request_bodies.get(name));
+        match found {
+            Some(ReferenceOr::Item(body)) => Ok(body),
+            _ => Err(self.err(
+                at,
+                format!("`{reference}` is not a request body of `#/components/requestBodies`"),
+            )),
         }
     }
 

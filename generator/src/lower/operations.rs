@@ -319,12 +319,7 @@ impl<'a> Lowerer<'a> {
         let Some(body) = &op.request_body else {
             return Ok(None);
         };
-        let ReferenceOr::Item(body) = body else {
-            return Err(self.err(
-                format!("{at}/requestBody"),
-                "request bodies given by `$ref` are not supported",
-            ));
-        };
+        let body = self.request_body(body, &format!("{at}/requestBody"))?;
         let media = FORM_MEDIA_TYPES.iter().find_map(|m| body.content.get(*m));
         let Some(media) = media else {
             if body.content.is_empty() {
