@@ -200,20 +200,11 @@ impl<'a> Lowerer<'a> {
 
     /// A parameter, inline or given by `$ref` to `#/components/parameters/`.
     fn parameter(&self, p: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter> {
-        let reference = match p {
-            ReferenceOr::Item(p) => return Ok(p),
-            ReferenceOr::Reference { reference } => reference,
-        };
-        let components = self.api.components.as_ref();
-        let found = reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|name| components?.parameters.get(name));
-        match found {
-            Some(ReferenceOr::Item(p)) => Ok(p),
-            _ => Err(self.err(
-                at,
-                format!("`{reference}` is not a parameter of `#/components/parameters`"),
-            )),
+        match p {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => {
+                self.referenced(reference, "parameters", |c| &c.parameters, at)
+            }
         }
     }
 
@@ -223,19 +214,32 @@ impl<'a> Lowerer<'a> {
         body: &'a ReferenceOr<openapiv3::RequestBody>,
         at: &str,
     ) -> Result<&'a openapiv3::RequestBody> {
-        let reference = match body {
-            ReferenceOr::Item(body) => return Ok(body),
-            ReferenceOr::Reference { reference } => reference,
-        };
-        let components = self.api.components.as_ref();
+        match body {
+            ReferenceOr::Item(body) => Ok(body),
+            ReferenceOr::Reference { reference } => {
+                self.referenced(reference, "requestBodies", |c| &c.request_bodies, at)
+            }
+        }
+    }
+
+    /// The item of `components.<kind>` that `reference` names (`items` picks that map).
+    fn referenced<T>(
+        &self,
+        reference: &str,
+        kind: &str,
+        items: impl FnOnce(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+        at: &str,
+    ) -> Result<&'a T> {
+        let prefix = format!("#/components/{kind}/");
         let found = reference
-            .strip_prefix("#/components/requestBodies/")
-            .and_then(|name| components?.request_bodies.get(name));
+            .strip_prefix(&prefix)
+            .zip(self.api.components.as_ref())
+            .and_then(|(name, components)| items(components).get(name));
         match found {
-            Some(ReferenceOr::Item(body)) => Ok(body),
+            Some(ReferenceOr::Item(item)) => Ok(item),
             _ => Err(self.err(
                 at,
-                format!("`{reference}` is not a request body of `#/components/requestBodies`"),
+                format!("`{reference}` names no item of `#/components/{kind}`"),
             )),
         }
     }
