@@ -32,9 +32,15 @@ def main():
         path = request["path"]
         for name, value in request["path_args"].items():
             path = path.replace("{%s}" % name, sanitize_id(value))
+        # stripe-python has no PUT or PATCH (2017-2021 releases of the spec have PUT calls): it
+        # sends those parameters as a POST body, encoded as it encodes every body, and the
+        # exercise compares everything but the method.
+        method = request["method"]
+        if method in ("put", "patch"):
+            method = "post"
         try:
             service._request(
-                request["method"],
+                method,
                 path,
                 params=request["params"],
                 base_address="api",

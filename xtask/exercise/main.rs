@@ -278,6 +278,17 @@ async fn calls(
             }
             let ours = capture.take();
             let theirs = python.send(operation, params).map(|()| capture.take());
+            // stripe-python has no PUT or PATCH; `send_requests.py` sends their body with POST.
+            let theirs = theirs.map(|mut sent| {
+                for request in &mut sent {
+                    if matches!(operation.method.as_str(), "put" | "patch")
+                        && request.method == "POST"
+                    {
+                        request.method = operation.method.to_uppercase();
+                    }
+                }
+                sent
+            });
             let difference = match (ours.as_slice(), theirs) {
                 ([ours], Ok(theirs)) if theirs.len() == 1 && theirs[0] == *ours => continue,
                 ([ours], Ok(theirs)) => format!(
@@ -426,6 +437,8 @@ fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) -> Result<Value, 
 }
 
 /// A path argument of a call, as its type (an ID type or `String`).
+// A spec without path parameters would leave it unused.
+#[allow(dead_code)]
 fn path_arg<T: DeserializeOwned>(args: &[String], index: usize) -> Result<T, String> {
     let arg = args
         .get(index)
@@ -445,6 +458,8 @@ fn params<T: DeserializeOwned>(params: &Value) -> Result<T, String> {
 }
 
 /// A call without parameters takes none.
+// Some releases have no call without parameters.
+#[allow(dead_code)]
 fn no_params(params: &Value) -> Result<(), String> {
     match params.as_object() {
         Some(map) if map.is_empty() => Ok(()),
