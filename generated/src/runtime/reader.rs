@@ -18,6 +18,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
+use super::json::{same, FIELD_KEYS};
+
 /// How deep arrays and objects may nest, as in serde_json (whose limit keeps a hostile body from
 /// overflowing the stack).
 const MAX_DEPTH: u32 = 128;
@@ -34,9 +36,8 @@ impl Error {
     /// The offset of a value an error raised by a visitor is about (the innermost value it came
     /// out of); an error that already has one keeps it.
     #[cold]
-    fn within(mut self, start: usize) -> Self {
+    fn within(&mut self, start: usize) {
         self.0 .1.get_or_insert(start);
-        self
     }
 
     pub(crate) fn message(&self) -> &str {
@@ -76,12 +77,14 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
         pos: 0,
         depth: 0,
     };
-    let value = reader.value(std::marker::PhantomData::<T>)?;
+    // The result is checked and returned where it is (here and below), not moved out of its
+    // `Result` and into a new one: a response struct is large, and each move is a copy.
+    let mut result = reader.value(std::marker::PhantomData::<T>);
     reader.skip_whitespace();
-    if reader.pos < text.len() {
-        return Err(Error::at("trailing characters", reader.pos));
+    if result.is_ok() && reader.pos < text.len() {
+        result = Err(Error::at("trailing characters", reader.pos));
     }
-    Ok(value)
+    result
 }
 
 struct Reader<'de> {
@@ -128,8 +131,11 @@ impl<'de> Reader<'de> {
     fn value<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Error> {
         self.skip_whitespace();
         let start = self.pos;
-        seed.deserialize(&mut *self)
-            .map_err(|error| error.within(start))
+        let mut result = seed.deserialize(&mut *self);
+        if let Err(error) = &mut result {
+            error.within(start);
+        }
+        result
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -141,16 +147,28 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    /// The closing `}` or `]` of a container whose visitor has read all of it.
-    fn leave(&mut self, close: u8) -> Result<(), Error> {
+    /// The closing `}` or `]` of a container, after its visitor's `result`: a visitor that
+    /// succeeded must have read all of it. Inlined, so `result` stays in place.
+    #[inline(always)]
+    fn leave<T>(&mut self, mut result: Result<T, Error>, close: u8) -> Result<T, Error> {
         self.depth -= 1;
-        match self.next_token("a value")? {
-            byte if byte == close => {
+        if result.is_ok() {
+            self.skip_whitespace();
+            if self.peek() == Some(close) {
                 self.pos += 1;
-                Ok(())
+            } else {
+                result = Err(self.unclosed());
             }
-            b',' => Err(self.error("trailing comma")),
-            _ => Err(self.error("trailing characters")),
+        }
+        result
+    }
+
+    #[cold]
+    fn unclosed(&self) -> Error {
+        match self.peek() {
+            None => self.eof("a value"),
+            Some(b',') => self.error("trailing comma"),
+            Some(_) => self.error("trailing characters"),
         }
     }
 
@@ -293,9 +311,12 @@ impl<'de> Reader<'de> {
     }
 
     /// `literal` (`null`, `true` or `false`) at `pos`.
-    fn literal(&mut self, literal: &[u8]) -> Result<(), Error> {
-        if self.text.as_bytes()[self.pos..].starts_with(literal) {
-            self.pos += literal.len();
+    #[inline]
+    fn literal<const N: usize>(&mut self, literal: &[u8; N]) -> Result<(), Error> {
+        let bytes = self.text.as_bytes().get(self.pos..self.pos + N);
+        // As an array, compared as one integer rather than through `memcmp`.
+        if bytes.and_then(|bytes| <[u8; N]>::try_from(bytes).ok()) == Some(*literal) {
+            self.pos += N;
             Ok(())
         } else {
             Err(self.error("expected value"))
@@ -386,7 +407,7 @@ impl<'de> Reader<'de> {
                 while de::MapAccess::next_key::<de::IgnoredAny>(&mut members)?.is_some() {
                     members.reader.skip()?;
                 }
-                self.leave(b'}')
+                self.leave(Ok(()), b'}')
             }
             b'[' => {
                 self.enter()?;
@@ -397,7 +418,7 @@ impl<'de> Reader<'de> {
                 while items.more()? {
                     items.reader.skip()?;
                 }
-                self.leave(b']')
+                self.leave(Ok(()), b']')
             }
             _ => de::Deserializer::deserialize_any(&mut *self, de::IgnoredAny).map(drop),
         }
@@ -415,21 +436,19 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             },
             b'{' => {
                 self.enter()?;
-                let value = visitor.visit_map(Members {
+                let result = visitor.visit_map(Members {
                     reader: &mut *self,
                     first: true,
-                })?;
-                self.leave(b'}')?;
-                Ok(value)
+                });
+                self.leave(result, b'}')
             }
             b'[' => {
                 self.enter()?;
-                let value = visitor.visit_seq(Items {
+                let result = visitor.visit_seq(Items {
                     reader: &mut *self,
                     first: true,
-                })?;
-                self.leave(b']')?;
-                Ok(value)
+                });
+                self.leave(result, b']')
             }
             b'-' | b'0'..=b'9' => self.number(visitor),
             b'n' => {
@@ -477,9 +496,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             b'"' => visitor.visit_enum(self.string()?.into_deserializer()),
             b'{' => {
                 self.enter()?;
-                let value = visitor.visit_enum(Variant(&mut *self))?;
-                self.leave(b'}')?;
-                Ok(value)
+                let result = visitor.visit_enum(Variant(&mut *self));
+                self.leave(result, b'}')
             }
             _ => self.deserialize_any(visitor),
         }
@@ -528,21 +546,64 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
             _ => return Err(reader.error("expected `,` or `}`")),
         }
         self.first = false;
-        let key = reader.string()?;
+        let key = seed.deserialize(Key(&mut *reader))?;
         if reader.next_token("an object")? != b':' {
             return Err(reader.error("expected `:`"));
         }
         reader.pos += 1;
-        match key {
-            Cow::Borrowed(key) => seed.deserialize(de::value::BorrowedStrDeserializer::new(key)),
-            Cow::Owned(key) => seed.deserialize(key.into_deserializer()),
-        }
-        .map(Some)
+        Ok(Some(key))
     }
 
     #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         self.reader.value(seed)
+    }
+}
+
+/// An object's key, at its opening `"`.
+struct Key<'a, 'de>(&'a mut Reader<'de>);
+
+impl<'de> de::Deserializer<'de> for Key<'_, 'de> {
+    type Error = Error;
+
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.string()? {
+            Cow::Borrowed(key) => visitor.visit_borrowed_str(key),
+            Cow::Owned(key) => visitor.visit_string(key),
+        }
+    }
+
+    /// `Fields` asks for a key as a variant of `FIELD_KEYS`, whose first variant is the name it
+    /// expects: that name is compared with the body in place, and the key's end is never
+    /// searched for. Any other key is read as text.
+    #[inline]
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        if let (true, Some(expected)) = (
+            same(name.as_bytes(), FIELD_KEYS.as_bytes()),
+            variants.first(),
+        ) {
+            let bytes = self.0.text.as_bytes();
+            let start = self.0.pos + 1;
+            let end = start + expected.len();
+            // A name has no `"`, `\` or control character, so this is the whole key.
+            if bytes.get(end) == Some(&b'"') && same(&bytes[start..end], expected.as_bytes()) {
+                self.0.pos = end + 1;
+                return visitor.visit_enum(0u32.into_deserializer());
+            }
+        }
+        visitor.visit_enum(self.0.string()?.into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct identifier
+        ignored_any
     }
 }
 
