@@ -103,7 +103,7 @@ impl Fields {
 
 /// Byte equality for short strings, a word at a time, without a call to `memcmp`.
 #[inline]
-pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
@@ -129,47 +129,10 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The enum name under which `Fields` asks for a key (see `Key`).
-pub(crate) const FIELD_KEYS: &str = "stripe_api::Fields";
-
 /// Reads one key for `Fields`: its position, or `usize::MAX` for a key the struct doesn't know.
-///
-/// The key is asked for as a unit variant of an enum (`FIELD_KEYS`) whose variants are the names
-/// from the expected one on: the runtime's reader (`runtime/reader.rs`) then compares the key
-/// with the expected name where it stands in the body, and reports a match as variant 0. Other
-/// deserializers hand over the key's text, as every map key deserializer reads a string key as a
-/// unit variant.
 struct Key<'a>(&'a Fields);
 
 impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
-    type Value = usize;
-
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        let from_expected = self.0.names.get(self.0.expected..).unwrap_or_default();
-        deserializer.deserialize_enum(FIELD_KEYS, from_expected, self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Key<'_> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a field name")
-    }
-
-    #[inline]
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<usize, A::Error> {
-        let (position, variant) = data.variant_seed(Name(self.0))?;
-        serde::de::VariantAccess::unit_variant(variant)?;
-        Ok(position)
-    }
-}
-
-/// The variant `Key` reads: a key's text, or the index of its name from the expected one on.
-struct Name<'a>(&'a Fields);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Name<'_> {
     type Value = usize;
 
     #[inline]
@@ -178,16 +141,11 @@ impl<'de> serde::de::DeserializeSeed<'de> for Name<'_> {
     }
 }
 
-impl serde::de::Visitor<'_> for Name<'_> {
+impl serde::de::Visitor<'_> for Key<'_> {
     type Value = usize;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a field name")
-    }
-
-    #[inline]
-    fn visit_u64<E: serde::de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(self.0.expected + index as usize)
     }
 
     #[inline]

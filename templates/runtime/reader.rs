@@ -18,8 +18,6 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::json::{same, FIELD_KEYS};
-
 /// How deep arrays and objects may nest, as in serde_json (whose limit keeps a hostile body from
 /// overflowing the stack).
 const MAX_DEPTH: u32 = 128;
@@ -77,12 +75,14 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
         pos: 0,
         depth: 0,
     };
-    // The result is checked and returned where it is (here and below), not moved out of its
-    // `Result` and into a new one: a response struct is large, and each move is a copy.
-    let mut result = reader.value(std::marker::PhantomData::<T>);
+    // The result is returned as it is, not moved out of its `Result` into a new one: a response
+    // struct is large, and each move is a copy. (An error without an offset is about the whole
+    // document, offset 0.)
+    let result = T::deserialize(&mut reader);
     reader.skip_whitespace();
-    if result.is_ok() && reader.pos < text.len() {
-        result = Err(Error::at("trailing characters", reader.pos));
+    // A visitor that returned before the end of its object or array left it open.
+    if result.is_ok() && (reader.pos < text.len() || reader.depth != 0) {
+        return Err(Error::at("trailing characters", reader.pos));
     }
     result
 }
@@ -147,20 +147,31 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    /// The closing `}` or `]` of a container, after its visitor's `result`: a visitor that
-    /// succeeded must have read all of it. Inlined, so `result` stays in place.
-    #[inline(always)]
-    fn leave<T>(&mut self, mut result: Result<T, Error>, close: u8) -> Result<T, Error> {
-        self.depth -= 1;
-        if result.is_ok() {
+    /// The closing `]` of an array at `depth`, unless its visitor read it: a tuple's visitor
+    /// stops after its last item.
+    fn close_items<T>(&mut self, result: Result<T, Error>, depth: u32) -> Result<T, Error> {
+        let value = result?;
+        if self.depth == depth {
             self.skip_whitespace();
-            if self.peek() == Some(close) {
-                self.pos += 1;
-            } else {
-                result = Err(self.unclosed());
+            if self.peek() != Some(b']') {
+                return Err(self.unclosed());
             }
+            self.pos += 1;
+            self.depth -= 1;
         }
-        result
+        Ok(value)
+    }
+
+    /// The closing `}` of an enum written as an object, after its visitor's `result`.
+    fn leave_variant<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
+        let value = result?;
+        self.depth -= 1;
+        self.skip_whitespace();
+        if self.peek() != Some(b'}') {
+            return Err(self.unclosed());
+        }
+        self.pos += 1;
+        Ok(value)
     }
 
     #[cold]
@@ -343,8 +354,7 @@ impl<'de> Reader<'de> {
             }
             at += 1;
         }
-        let leading_zero = bytes[digits] == b'0' && at - digits > 1;
-        if at == digits || leading_zero {
+        if at == digits || (bytes[digits] == b'0' && at - digits > 1) {
             self.pos = at;
             return Err(self.error("invalid number"));
         }
@@ -381,7 +391,8 @@ impl<'de> Reader<'de> {
             if !negative {
                 return visitor.visit_u64(magnitude);
             }
-            if magnitude <= 1 << 63 {
+            // `-0` is the float -0.0, as in serde_json.
+            if magnitude != 0 && magnitude <= 1 << 63 {
                 return visitor.visit_i64((magnitude as i64).wrapping_neg());
             }
         }
@@ -400,25 +411,19 @@ impl<'de> Reader<'de> {
             b'"' => self.string().map(drop),
             b'{' => {
                 self.enter()?;
-                let mut members = Members {
-                    reader: self,
-                    first: true,
-                };
+                let mut members = Members::new(self);
                 while de::MapAccess::next_key::<de::IgnoredAny>(&mut members)?.is_some() {
                     members.reader.skip()?;
                 }
-                self.leave(Ok(()), b'}')
+                Ok(())
             }
             b'[' => {
                 self.enter()?;
-                let mut items = Items {
-                    reader: self,
-                    first: true,
-                };
+                let mut items = Items::new(self);
                 while items.more()? {
                     items.reader.skip()?;
                 }
-                self.leave(Ok(()), b']')
+                Ok(())
             }
             _ => de::Deserializer::deserialize_any(&mut *self, de::IgnoredAny).map(drop),
         }
@@ -436,19 +441,13 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             },
             b'{' => {
                 self.enter()?;
-                let result = visitor.visit_map(Members {
-                    reader: &mut *self,
-                    first: true,
-                });
-                self.leave(result, b'}')
+                visitor.visit_map(Members::new(self))
             }
             b'[' => {
                 self.enter()?;
-                let result = visitor.visit_seq(Items {
-                    reader: &mut *self,
-                    first: true,
-                });
-                self.leave(result, b']')
+                let depth = self.depth;
+                let result = visitor.visit_seq(Items::new(self));
+                self.close_items(result, depth)
             }
             b'-' | b'0'..=b'9' => self.number(visitor),
             b'n' => {
@@ -497,7 +496,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             b'{' => {
                 self.enter()?;
                 let result = visitor.visit_enum(Variant(&mut *self));
-                self.leave(result, b'}')
+                self.leave_variant(result)
             }
             _ => self.deserialize_any(visitor),
         }
@@ -514,10 +513,30 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
-/// The members of an object, for `MapAccess`.
+/// The members of an object, for `MapAccess`. The closing `}` is read with the last member, so
+/// the visitor's value is returned as it is, not held while the reader looks for the `}` (a
+/// response struct is large, and every move is a copy); a visitor that returns before the end
+/// leaves `depth` too high, which its parent (or `from_str`) reports as serde_json does
+/// ("trailing characters"). (Visitors of maps read to the end; a tuple's stops at its last item,
+/// so arrays are closed after their visitor too, see `close_items`.)
 struct Members<'a, 'de> {
     reader: &'a mut Reader<'de>,
+    /// The reader's depth inside this object; 0 once the object is closed.
+    depth: u32,
     first: bool,
+}
+
+impl<'a, 'de> Members<'a, 'de> {
+    /// At the `{`.
+    #[inline]
+    fn new(reader: &'a mut Reader<'de>) -> Self {
+        let depth = reader.depth;
+        Members {
+            reader,
+            depth,
+            first: true,
+        }
+    }
 }
 
 impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
@@ -529,8 +548,19 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
         let reader = &mut *self.reader;
+        if reader.depth != self.depth {
+            return match self.depth {
+                0 => Ok(None),
+                _ => Err(reader.error("trailing characters")),
+            };
+        }
         match reader.next_token("an object")? {
-            b'}' => return Ok(None),
+            b'}' => {
+                reader.pos += 1;
+                reader.depth -= 1;
+                self.depth = 0;
+                return Ok(None);
+            }
             b',' if !self.first => {
                 reader.pos += 1;
                 if reader.next_token("an object")? != b'"' {
@@ -574,29 +604,13 @@ impl<'de> de::Deserializer<'de> for Key<'_, 'de> {
         }
     }
 
-    /// `Fields` asks for a key as a variant of `FIELD_KEYS`, whose first variant is the name it
-    /// expects: that name is compared with the body in place, and the key's end is never
-    /// searched for. Any other key is read as text.
-    #[inline]
+    /// A key read as a unit variant (a map keyed by an enum).
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        name: &'static str,
-        variants: &'static [&'static str],
+        _name: &'static str,
+        _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if let (true, Some(expected)) = (
-            same(name.as_bytes(), FIELD_KEYS.as_bytes()),
-            variants.first(),
-        ) {
-            let bytes = self.0.text.as_bytes();
-            let start = self.0.pos + 1;
-            let end = start + expected.len();
-            // A name has no `"`, `\` or control character, so this is the whole key.
-            if bytes.get(end) == Some(&b'"') && same(&bytes[start..end], expected.as_bytes()) {
-                self.0.pos = end + 1;
-                return visitor.visit_enum(0u32.into_deserializer());
-            }
-        }
         visitor.visit_enum(self.0.string()?.into_deserializer())
     }
 
@@ -607,19 +621,44 @@ impl<'de> de::Deserializer<'de> for Key<'_, 'de> {
     }
 }
 
-/// The items of an array, for `SeqAccess`.
+/// The items of an array, for `SeqAccess`; the closing `]` is read as `Members` reads `}`, or
+/// after the visitor (`close_items`) when it stops at the last item it wants.
 struct Items<'a, 'de> {
     reader: &'a mut Reader<'de>,
+    /// The reader's depth inside this array; 0 once the array is closed.
+    depth: u32,
     first: bool,
 }
 
-impl Items<'_, '_> {
+impl<'a, 'de> Items<'a, 'de> {
+    /// At the `[`.
+    #[inline]
+    fn new(reader: &'a mut Reader<'de>) -> Self {
+        let depth = reader.depth;
+        Items {
+            reader,
+            depth,
+            first: true,
+        }
+    }
+
     /// Whether another item follows (then `pos` is at it).
     #[inline]
     fn more(&mut self) -> Result<bool, Error> {
         let reader = &mut *self.reader;
+        if reader.depth != self.depth {
+            return match self.depth {
+                0 => Ok(false),
+                _ => Err(reader.error("trailing characters")),
+            };
+        }
         match reader.next_token("a list")? {
-            b']' => return Ok(false),
+            b']' => {
+                reader.pos += 1;
+                reader.depth -= 1;
+                self.depth = 0;
+                return Ok(false);
+            }
             b',' if !self.first => {
                 reader.pos += 1;
                 if reader.next_token("a list")? == b']' {
@@ -658,10 +697,7 @@ impl<'de> de::EnumAccess<'de> for Variant<'_, 'de> {
     type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
-        let mut members = Members {
-            reader: &mut *self.0,
-            first: true,
-        };
+        let mut members = Members::new(&mut *self.0);
         match de::MapAccess::next_key_seed(&mut members, seed)? {
             Some(variant) => Ok((variant, self)),
             None => Err(self.0.error("expected value")),
@@ -690,5 +726,123 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         de::Deserializer::deserialize_map(self.0, visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    /// The reader and serde_json agree on what a document holds, and on which documents are
+    /// not JSON.
+    #[test]
+    fn reads_json_as_serde_json_does() {
+        for text in [
+            r#"{"a": [1, -2, 3.5, -0.25e-3, 1E+2, 18446744073709551615, 18446744073709551616, -9223372036854775808, -9223372036854775809], "b": {"c": null, "d": [true, false, []], "e": {}}}"#,
+            r#"  "esc\"aped \\ \/ \b\f\n\r\t \u00e9 \ud83d\ude00 long enough to need words"  "#,
+            r#"{"k\u0065y": "é", "": 0, "x": -0}"#,
+            "[]",
+            "0",
+        ] {
+            let ours: Value = from_str(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert_eq!(ours, serde_json::from_str::<Value>(text).unwrap(), "{text}");
+        }
+        for text in [
+            "",
+            "{",
+            "[1,]",
+            r#"{"a":1,}"#,
+            r#"{"a" 1}"#,
+            r#"{a: 1}"#,
+            "[1 2]",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "nul",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"a\u{1}\"",
+            "[1] 2",
+            "1e999",
+            "\"open",
+        ] {
+            assert!(from_str::<Value>(text).is_err(), "{text}");
+            assert!(serde_json::from_str::<Value>(text).is_err(), "{text}");
+        }
+        // Every cut and every one-byte change of a document: accepted and read alike, or
+        // rejected by both (and never a panic).
+        let text = r#"{"a": [1, -2.5e3, "x\n\u00e9"], "b": {"c": null, "d": true}, "e": false}"#;
+        let mut variants: Vec<String> = (0..text.len()).map(|n| text[..n].to_owned()).collect();
+        for at in 0..text.len() {
+            for byte in [
+                b' ', b'"', b'\\', b',', b':', b'}', b']', b'0', b'-', b'e', b'.',
+            ] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes[at] = byte;
+                variants.extend(String::from_utf8(bytes).ok());
+            }
+        }
+        for text in &variants {
+            let ours = from_str::<Value>(text).ok();
+            assert_eq!(ours, serde_json::from_str::<Value>(text).ok(), "{text}");
+        }
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(
+            from_str::<Value>(&deep).unwrap_err().message(),
+            "recursion limit exceeded"
+        );
+    }
+
+    #[test]
+    fn skips_unknown_members_of_any_shape() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Known {
+            b: u8,
+        }
+        let text = r#"{"a": {"x": [1, {"y": "\"}"}], "z": null}, "b": 7, "c": [[], {}, "]"]}"#;
+        assert_eq!(from_str::<Known>(text).unwrap(), Known { b: 7 });
+        assert!(from_str::<Known>(r#"{"a": [1,], "b": 7}"#).is_err());
+    }
+
+    #[test]
+    fn errors_carry_the_offset_of_their_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            n: u8,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            inner: Inner,
+        }
+        let text = r#"{"inner": {"m": 1}}"#;
+        let error = from_str::<Outer>(text).unwrap_err();
+        assert_eq!(error.message(), "missing field `n`");
+        assert_eq!(error.offset(), text.find("{\"m\"").unwrap());
+        let error = from_str::<Outer>(r#"{"inner": {"n": "x"}}"#).unwrap_err();
+        assert!(error.message().starts_with("invalid type: string \"x\""));
+        assert_eq!(error.offset(), 16);
+    }
+
+    #[test]
+    fn enums_read_as_serde_json_reads_them() {
+        #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+        enum Shape {
+            Dot,
+            Circle(u8),
+            Pair(u8, u8),
+            Box { side: u8 },
+        }
+        let text = r#"["Dot", {"Circle": 2}, {"Pair": [1, 2]}, {"Box": {"side": 3}}]"#;
+        assert_eq!(
+            from_str::<Vec<Shape>>(text).unwrap(),
+            serde_json::from_str::<Vec<Shape>>(text).unwrap()
+        );
+        let keyed: std::collections::BTreeMap<Shape, u8> = from_str(r#"{"Dot": 1}"#).unwrap();
+        assert_eq!(keyed[&Shape::Dot], 1);
     }
 }
