@@ -52,7 +52,7 @@ pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 /// Stripe writes an object's keys in a stable order, mostly the order of the names here
 /// (alphabetical), so the name after the last one found is tried first: one comparison for most
 /// keys. Otherwise the names are scanned, comparing lengths before bytes. A key is matched on
-/// the text serde_json borrows from the body, never copied.
+/// the text the reader borrows from the body, never copied.
 #[doc(hidden)]
 pub struct Fields {
     names: &'static [&'static str],
