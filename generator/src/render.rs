@@ -32,6 +32,10 @@ const RUNTIME: &[(&str, &str)] = &[
         "pagination.rs",
         include_str!("../../templates/runtime/pagination.rs"),
     ),
+    (
+        "reader.rs",
+        include_str!("../../templates/runtime/reader.rs"),
+    ),
     ("types.rs", include_str!("../../templates/runtime/types.rs")),
     (
         "webhook.rs",

@@ -1,7 +1,7 @@
 //! Parsing JSON bodies into generated types, with errors that name the JSON path of the failure.
 //!
-//! The path is recovered from the position serde_json reports, by scanning the body once. That
-//! keeps the successful parse a plain `serde_json::from_slice`: a path-tracking deserializer
+//! The path is recovered from the byte offset the reader (`runtime/reader.rs`) reports, by
+//! scanning the body once. That keeps the successful parse plain: a path-tracking deserializer
 //! (such as `serde_path_to_error`) would be instantiated for every response type and made up a
 //! fifth of the generated crate's compiled code.
 
@@ -16,9 +16,9 @@ pub(crate) struct Failure {
 
 /// Parses `body` as one JSON document.
 ///
-/// The body is checked to be UTF-8 once, up front, and then parsed as text: serde_json would
-/// otherwise check every string it reads on its own (a tenth of the parse). On a body that is not
-/// UTF-8 the failure names the path of the first bad byte.
+/// The body is checked to be UTF-8 once, up front, and then parsed as text, so no string is
+/// checked again on its own. On a body that is not UTF-8 the failure names the path of the first
+/// bad byte.
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     match std::str::from_utf8(body) {
         Ok(text) => parse_text(text),
@@ -31,8 +31,9 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
 
 /// Parses `text` as one JSON document. Response bodies and unions' buffered alternatives both
 /// come here, so they share one compiled parse per type.
+#[inline]
 fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
-    serde_json::from_str(text).map_err(|error| describe(text.as_bytes(), &error))
+    super::reader::from_str(text).map_err(|error| describe(text.as_bytes(), &error))
 }
 
 /// Parses one alternative of a union from the text of the JSON the union buffered, for
@@ -51,7 +52,7 @@ pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 /// Stripe writes an object's keys in a stable order, mostly the order of the names here
 /// (alphabetical), so the name after the last one found is tried first: one comparison for most
 /// keys. Otherwise the names are scanned, comparing lengths before bytes. A key is matched on
-/// the text serde_json borrows from the body, never copied.
+/// the text the reader borrows from the body, never copied.
 #[doc(hidden)]
 pub struct Fields {
     names: &'static [&'static str],
@@ -186,82 +187,21 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, field: &'static str) ->
     slot.ok_or_else(|| E::missing_field(field))
 }
 
-fn describe(body: &[u8], error: &serde_json::Error) -> Failure {
-    let position = format!(" at line {} column {}", error.line(), error.column());
-    let message = error.to_string();
-    let message = message
-        .strip_suffix(&position)
-        .unwrap_or(&message)
-        .to_owned();
-    let offset = offset_of(body, error.line(), error.column());
+fn describe(body: &[u8], error: &super::reader::Error) -> Failure {
+    let at = path_at(body, error.offset());
     // A union (an event's `data.object`, say) parses its alternative from buffered JSON, and its
-    // error ends in `(at `inner path`)` (see `from_buffered`): the two paths are joined.
-    let Some((message, inner)) = split_inner_path(&message) else {
-        return Failure {
-            path: path_at(body, offset),
-            message,
-        };
-    };
-    Failure {
-        path: union_path(body, offset, inner),
-        message: message.to_owned(),
+    // error ends in `(at `inner path`)` (see `from_buffered`): the error's offset is the union's
+    // value, so the two paths are joined.
+    match split_inner_path(error.message()) {
+        Some((message, inner)) => Failure {
+            path: join_paths(&at, inner),
+            message: message.to_owned(),
+        },
+        None => Failure {
+            path: at,
+            message: error.message().to_owned(),
+        },
     }
-}
-
-/// The whole path of a failure `inner` a union whose error serde_json reported at `offset`.
-///
-/// serde_json reports it once the union's parent has tried to read on: in an object, at the `,`
-/// after the union's value (not yet read); in a list, after that `,` (read, with the spaces
-/// after it); when the union is the parent's last member or item, after the `}` or `]` that
-/// closes the parent (read). Where the text fits two of these, the reading under which `inner`
-/// exists in the body wins.
-fn union_path(body: &[u8], offset: usize, inner: &str) -> String {
-    let mut end = offset;
-    while end > 0 && body[end - 1].is_ascii_whitespace() {
-        end -= 1;
-    }
-    if end > 0 && body[end - 1] == b',' {
-        // An item of a list, followed by another.
-        return join_paths(&path_at(body, end - 1), inner);
-    }
-    let after_closer = offset > 0 && matches!(body[offset - 1], b'}' | b']');
-    let at_comma = body.get(offset) == Some(&b',');
-    let member = || join_paths(&path_at(body, offset), inner);
-    let last = || join_paths(&path_at(body, offset - 1), inner);
-    match (after_closer, at_comma) {
-        (true, false) => last(),
-        (true, true) => {
-            let (member, last) = (member(), last());
-            let exists = |path: &str| {
-                serde_json::from_slice::<serde_json::Value>(body)
-                    .is_ok_and(|root| value_at(&root, path).is_some())
-            };
-            if !exists(&member) && exists(&last) {
-                last
-            } else {
-                member
-            }
-        }
-        _ => member(),
-    }
-}
-
-/// The value at a path as `path_at` writes it (`data[0].id`, `.` for the root).
-fn value_at<'v>(root: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
-    let mut value = root;
-    if path == "." {
-        return Some(value);
-    }
-    for part in path.split('.') {
-        let (key, indexes) = part.split_at(part.find('[').unwrap_or(part.len()));
-        if !key.is_empty() {
-            value = value.get(key)?;
-        }
-        for index in indexes.split('[').skip(1) {
-            value = value.get(index.strip_suffix(']')?.parse::<usize>().ok()?)?;
-        }
-    }
-    Some(value)
 }
 
 /// `message (at `path`)` as written by `from_buffered`, split into message and path.
@@ -279,18 +219,6 @@ fn join_paths(outer: &str, inner: &str) -> String {
         (_, _) if inner.starts_with('[') => format!("{outer}{inner}"),
         _ => format!("{outer}.{inner}"),
     }
-}
-
-/// The byte offset of serde_json's `line` (1-based) and `column` (bytes into that line).
-fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line {
-        match body[start..].iter().position(|&b| b == b'\n') {
-            Some(newline) => start += newline + 1,
-            None => break,
-        }
-    }
-    (start + column).min(body.len())
 }
 
 enum Frame {
@@ -424,7 +352,7 @@ mod tests {
             data: Vec<Union>,
         }
         for (json, expected) in [
-            // The union is the last item or member: serde_json reads past its parent's end.
+            // The union is the last item or member.
             (
                 r#"{"data": [{"data": [], "has_more": "no"}]}"#,
                 "data[0].has_more",
@@ -456,8 +384,7 @@ mod tests {
             outer: Outer,
             next: bool,
         }
-        // A `,` follows the union's parent: both readings fit the text until the paths are
-        // checked against the body.
+        // A `,` follows the union's parent.
         let json = r#"{"outer": {"data": [{"data": [], "has_more": "no"}]}, "next": true}"#;
         let (path, message) = failure::<Wrapper>(json);
         assert_eq!(path, "outer.data[0].has_more");

@@ -97,27 +97,17 @@ pub const PATHS: [Parser; 5] = [
 ];
 
 /// stripe-api, the way its client parses a body (`runtime/json.rs`, `parse`: one UTF-8 check of
-/// the body, then `serde_json::from_str`).
+/// the body, then the runtime's own reader, `runtime/reader.rs`), through `from_buffered`, which
+/// is that parse for text.
 #[inline(never)]
 pub fn stripe_api(bytes: &[u8], list: bool) -> Result<(), String> {
     let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
     if list {
-        keep(serde_json::from_str::<stripe_api::List<StripeApiSession>>(
-            text,
-        ))
+        keep(stripe_api::from_buffered::<
+            stripe_api::List<StripeApiSession>,
+        >(text))
     } else {
-        keep(serde_json::from_str::<StripeApiSession>(text))
-    }
-}
-
-/// stripe-api through `serde_json::from_slice` (which checks every string's UTF-8 on its own),
-/// for profiles only: `from_str` after one check of the body is what the client does.
-#[inline(never)]
-pub fn stripe_api_from_slice(bytes: &[u8], list: bool) -> Result<(), String> {
-    if list {
-        keep(serde_json::from_slice::<stripe_api::List<StripeApiSession>>(bytes))
-    } else {
-        keep(serde_json::from_slice::<StripeApiSession>(bytes))
+        keep(stripe_api::from_buffered::<StripeApiSession>(text))
     }
 }
 

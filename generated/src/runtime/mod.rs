@@ -9,6 +9,7 @@ mod idempotency;
 mod impls;
 mod json;
 mod pagination;
+mod reader;
 mod types;
 #[cfg(feature = "webhooks")]
 pub mod webhook;

@@ -367,11 +367,23 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
             .size_hint()
             .unwrap_or((PAGE_ROOM / std::mem::size_of::<T>().max(1)).min(100));
         let mut items = Vec::with_capacity(room);
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
+        while seq.next_element_seed(Item(&mut items))?.is_some() {}
         items.shrink_to_fit();
         Ok(items)
+    }
+}
+
+/// Reads one item of a `List` straight into its vector: returned through `next_element` as an
+/// `Option<T>`, a big item was copied once more on its way in.
+struct Item<'a, T>(&'a mut Vec<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Item<'_, T> {
+    type Value = ();
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.0.push(T::deserialize(deserializer)?);
+        Ok(())
     }
 }
 

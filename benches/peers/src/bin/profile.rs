@@ -35,13 +35,8 @@ fn main() {
         }
         return;
     }
-    let from_slice = stripegen_peer_bench::Parser {
-        name: "stripe_api_from_slice",
-        parse: stripegen_peer_bench::stripe_api_from_slice,
-    };
     let path = stripegen_peer_bench::PATHS
         .iter()
-        .chain([&from_slice])
         .find(|p| p.name == path)
         .expect("unknown path");
     let payload = stripegen_peer_bench::payloads()
