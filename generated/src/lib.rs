@@ -53,7 +53,7 @@ pub mod identity;
 /// - [`ApiErrorsType`](crate::shared::ApiErrorsType)
 /// - [`ApiErrors`](crate::shared::ApiErrors)
 /// - [`Error`](crate::shared::Error)
-#[cfg(any(feature = "all-modules", feature = "identity"))]
+#[cfg(feature = "identity")]
 #[rustfmt::skip]
 pub mod shared;
 /// Stripe's `webhook_endpoints` API: [`WebhookEndpoint`](crate::webhook_endpoints::WebhookEndpoint), with their calls and the types they use.

@@ -145,6 +145,10 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
                 Gate::AnyOf(features) => compiled_with.extend(features.iter().cloned()),
             }
         }
+        // `all-modules` turns on every module feature: beside one of them it adds nothing.
+        if compiled_with.len() > 1 {
+            compiled_with.remove(ALL_MODULES_FEATURE);
+        }
         module.gate = if always_compiled {
             Gate::Always
         } else {
