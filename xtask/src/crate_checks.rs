@@ -7,7 +7,7 @@
 //!    `_types-N` aliases are only ever turned on by module features).
 //! 2. `tests/consumer/`, a crate outside the workspace that depends on `generated/` by path, is
 //!    built and run with the generated crate's default features and with
-//!    `--no-default-features --features native-tls,webhooks`.
+//!    `--no-default-features --features native-tls,webhooks,identity` (the one module it uses).
 //! 3. The consumer's dependency graph (resolved by Cargo's MSRV-aware resolver for the generated
 //!    crate's `rust-version`) holds no package that declares a newer `rust-version`.
 //! 4. `cargo tree -d` for the consumer with default features shows no duplicated package.
@@ -83,7 +83,7 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         &mut doc,
     )?;
 
-    for features in [None, Some("native-tls,webhooks")] {
+    for features in [None, Some("native-tls,webhooks,identity")] {
         let mut command = cargo(root);
         command.args(["run", "--quiet", "--manifest-path"]);
         command.arg(&consumer).arg("--target-dir").arg(&target);
