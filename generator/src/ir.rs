@@ -11,6 +11,10 @@ pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
 /// `impl_deserialize_object!`): lowering gives no call this name, emission defines it.
 pub const FROM_FIELDS: &str = "from_fields";
 
+/// The feature that turns on every module feature; it is in `default`. Lowering gates the types
+/// no call uses on it; the manifest defines it.
+pub const ALL_MODULES_FEATURE: &str = "all-modules";
+
 /// The whole generated API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -52,6 +56,25 @@ pub enum Gate {
     /// When any of these features is on: module features, or one alias standing for several
     /// (sorted, not empty, not all the module features).
     AnyOf(Vec<String>),
+}
+
+impl Api {
+    /// Whether an item with `gate` is compiled in a crate built with the features `on` (module
+    /// features, or `all-modules`).
+    pub fn compiles(&self, gate: &Gate, on: &[&str]) -> bool {
+        let all = on.contains(&ALL_MODULES_FEATURE);
+        let module_on = |feature: &str| all || on.contains(&feature);
+        match gate {
+            Gate::Always => true,
+            Gate::AnyOf(features) => features.iter().any(|feature| {
+                feature == ALL_MODULES_FEATURE && all
+                    || module_on(feature)
+                    || self.feature_aliases.iter().any(|alias| {
+                        &alias.name == feature && alias.enabled_by.iter().any(|f| module_on(f))
+                    })
+            }),
+        }
+    }
 }
 
 impl Gate {

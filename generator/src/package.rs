@@ -1,8 +1,7 @@
 //! The generated crate as a package: its `Cargo.toml` (name, version, `publish` and `repository`
 //! from [`Config`]), `README.md` (also the crate's rustdoc) and `LICENSE`.
 
-use crate::ir::Api;
-use crate::lower::ALL_MODULES_FEATURE;
+use crate::ir::{Api, ALL_MODULES_FEATURE};
 use crate::Config;
 
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.in");

@@ -14,9 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 
-/// The feature that turns on every module feature; it is in `default`.
-pub const ALL_MODULES_FEATURE: &str = "all-modules";
-
 /// The features of the crate's runtime (`templates/Cargo.toml.in`), which no module feature may
 /// take.
 const RUNTIME_FEATURES: &[&str] = &[
@@ -352,28 +349,10 @@ mod tests {
 
     /// How many of the API's types a crate built with `features` alone compiles.
     fn compiled_types(api: &Api, features: &[&str]) -> usize {
-        let mut features = features.to_vec();
-        if features.contains(&ALL_MODULES_FEATURE) {
-            features.extend(api.modules.iter().filter_map(|m| m.feature.as_deref()));
-        }
-        let on = |feature: &str| {
-            features.contains(&feature)
-                || api.feature_aliases.iter().any(|alias| {
-                    alias.name == feature
-                        && alias
-                            .enabled_by
-                            .iter()
-                            .any(|f| features.contains(&f.as_str()))
-                })
-        };
-        let compiled = |gate: &Gate| match gate {
-            Gate::Always => true,
-            Gate::AnyOf(any) => any.iter().any(|f| on(f)),
-        };
         api.modules
             .iter()
             .flat_map(|m| &m.types)
-            .filter(|def| compiled(&def.gate))
+            .filter(|def| api.compiles(&def.gate, features))
             .count()
     }
 

@@ -39,8 +39,6 @@ use events::Events;
 use paths::RawOperation;
 use placement::Placement;
 
-pub use features::ALL_MODULES_FEATURE;
-
 /// Lowers a loaded spec to the IR of the crate generated from it.
 pub fn lower(loaded: &Loaded) -> Result<Api> {
     let mut lowerer = Lowerer::new(&loaded.api, &loaded.file)?;
