@@ -10,7 +10,7 @@
 //! `object` that is always compiled (`events::EventObject`) keeps each alternative only with the
 //! features that reach its type: an object whose type is compiled out is read as the catch-all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::*;
 
@@ -54,7 +54,8 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
         .iter()
         .flat_map(|m| m.types.iter().map(|t| (m.name.clone(), t.name.clone())))
         .collect();
-    let index: BTreeMap<&Key, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    // Only looked up, never iterated: a hash map keeps the output deterministic.
+    let index: HashMap<&Key, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
     let lookup = |refs: BTreeSet<Key>| -> BTreeSet<usize> {
         refs.iter()
             .filter_map(|key| index.get(key).copied())
@@ -68,11 +69,14 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
         .collect();
 
     let event_nodes = lookup(event_types.iter().cloned().collect());
-    let mut reached: Vec<BTreeSet<String>> = vec![BTreeSet::new(); keys.len()];
+    // Per type, the features reaching it, by their position in `features` (so in order).
+    let features: Vec<&String> = all.iter().collect();
+    let mut reached: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
     for module in &api.modules {
         let Some(feature) = &module.feature else {
             continue;
         };
+        let position = features.partition_point(|f| *f < feature);
         let mut roots: BTreeSet<Key> = module
             .types
             .iter()
@@ -82,22 +86,24 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
             operation_refs(op, &module.name, &mut roots);
         }
         let roots = &lookup(roots) - &event_nodes;
-        let closure = closure(roots, |node| {
+        let closure = closure(keys.len(), roots, |node| {
             edges[node].strong.iter().chain(&edges[node].optional)
         });
-        for node in closure {
-            reached[node].insert(feature.clone());
+        for node in (0..keys.len()).filter(|&node| closure[node]) {
+            reached[node].push(position);
         }
     }
-    let always = closure(event_nodes, |node| edges[node].strong.iter());
+    let always = closure(keys.len(), event_nodes, |node| edges[node].strong.iter());
     let gates: Vec<Gate> = (0..keys.len())
         .map(|node| {
-            if always.contains(&node) {
+            if always[node] {
                 Gate::Always
             } else if reached[node].is_empty() && !all.is_empty() {
                 Gate::AnyOf(vec![ALL_MODULES_FEATURE.to_string()])
+            } else if reached[node].len() == all.len() {
+                Gate::Always
             } else {
-                gate_of(&reached[node], &all)
+                Gate::AnyOf(reached[node].iter().map(|&f| features[f].clone()).collect())
             }
         })
         .collect();
@@ -164,8 +170,8 @@ fn alias_long_gates(api: &mut Api) {
     let mut sets: BTreeMap<Vec<String>, String> = BTreeMap::new();
     for_each_gate(api, &mut |gate| {
         if let Gate::AnyOf(features) = gate {
-            if features.len() > MAX_SPELLED_OUT {
-                sets.entry(features.clone()).or_default();
+            if features.len() > MAX_SPELLED_OUT && !sets.contains_key(features) {
+                sets.insert(features.clone(), String::new());
             }
         }
     });
@@ -174,7 +180,10 @@ fn alias_long_gates(api: &mut Api) {
     }
     for_each_gate(api, &mut |gate| {
         if let Gate::AnyOf(features) = gate {
-            if let Some(alias) = sets.get(features) {
+            if let Some(alias) = sets
+                .get(features)
+                .filter(|_| features.len() > MAX_SPELLED_OUT)
+            {
                 *features = vec![alias.clone()];
             }
         }
@@ -237,16 +246,20 @@ fn gate_of(reached_by: &BTreeSet<String>, all: &BTreeSet<String>) -> Gate {
     }
 }
 
-/// Every node reachable from `roots` (included).
+/// Whether each of the `nodes` is reachable from `roots` (included).
 fn closure<'e, I: Iterator<Item = &'e usize>>(
+    nodes: usize,
     roots: BTreeSet<usize>,
     next: impl Fn(usize) -> I,
-) -> BTreeSet<usize> {
-    let mut seen = roots.clone();
+) -> Vec<bool> {
+    let mut seen = vec![false; nodes];
+    for &root in &roots {
+        seen[root] = true;
+    }
     let mut stack: Vec<usize> = roots.into_iter().collect();
     while let Some(node) = stack.pop() {
         for &target in next(node) {
-            if seen.insert(target) {
+            if !std::mem::replace(&mut seen[target], true) {
                 stack.push(target);
             }
         }
