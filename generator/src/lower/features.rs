@@ -54,7 +54,7 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
         .iter()
         .flat_map(|m| m.types.iter().map(|t| (m.name.clone(), t.name.clone())))
         .collect();
-    // Only looked up, never iterated: a hash map keeps the output deterministic.
+    // Only looked up, never iterated, so hashing leaves the output deterministic.
     let index: HashMap<&Key, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
     let lookup = |refs: BTreeSet<Key>| -> BTreeSet<usize> {
         refs.iter()
@@ -69,7 +69,7 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
         .collect();
 
     let event_nodes = lookup(event_types.iter().cloned().collect());
-    // Per type, the features reaching it, by their position in `features` (so in order).
+    // Per type, the features reaching it, by their position in `features`.
     let features: Vec<&String> = all.iter().collect();
     let mut reached: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
     for module in &api.modules {
@@ -92,6 +92,10 @@ pub(super) fn gate_items(api: &mut Api, event_types: &[Key]) {
         for node in (0..keys.len()).filter(|&node| closure[node]) {
             reached[node].push(position);
         }
+    }
+    // Modules come in name order, their features not quite (`blocking_api`).
+    for positions in &mut reached {
+        positions.sort_unstable();
     }
     let always = closure(keys.len(), event_nodes, |node| edges[node].strong.iter());
     let gates: Vec<Gate> = (0..keys.len())
