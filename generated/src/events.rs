@@ -1291,8 +1291,11 @@ super::impl_string_enum!(EventType);
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventObject {
+    #[cfg(feature = "climate")]
     ClimateOrder(Box<super::climate::Order>),
+    #[cfg(feature = "climate")]
     ClimateProduct(Box<super::climate::Product>),
+    #[cfg(feature = "identity")]
     IdentityVerificationSession(Box<super::identity::VerificationSession>),
     /// An object whose `object` this version of the crate does not know.
     Unrecognized(::serde_json::Value),
@@ -1303,8 +1306,11 @@ impl ::serde::Serialize for EventObject {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
+            #[cfg(feature = "climate")]
             Self::ClimateOrder(value) => value.serialize(serializer),
+            #[cfg(feature = "climate")]
             Self::ClimateProduct(value) => value.serialize(serializer),
+            #[cfg(feature = "identity")]
             Self::IdentityVerificationSession(value) => value.serialize(serializer),
             Self::Unrecognized(value) => value.serialize(serializer),
         }
@@ -1314,27 +1320,29 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::serde::de::Error as _;
         let value = ::serde_json::Value::deserialize(deserializer)?;
         let object = value.get("object").and_then(::serde_json::Value::as_str);
         Ok(
             match object {
+                #[cfg(feature = "climate")]
                 Some("climate.order") => {
                     Self::ClimateOrder(
                         super::from_buffered(&value.to_string())
-                            .map_err(D::Error::custom)?,
+                            .map_err(<D::Error as ::serde::de::Error>::custom)?,
                     )
                 }
+                #[cfg(feature = "climate")]
                 Some("climate.product") => {
                     Self::ClimateProduct(
                         super::from_buffered(&value.to_string())
-                            .map_err(D::Error::custom)?,
+                            .map_err(<D::Error as ::serde::de::Error>::custom)?,
                     )
                 }
+                #[cfg(feature = "identity")]
                 Some("identity.verification_session") => {
                     Self::IdentityVerificationSession(
                         super::from_buffered(&value.to_string())
-                            .map_err(D::Error::custom)?,
+                            .map_err(<D::Error as ::serde::de::Error>::custom)?,
                     )
                 }
                 _ => Self::Unrecognized(value),

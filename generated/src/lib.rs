@@ -9,12 +9,18 @@ pub use runtime::*;
 /// - [`Order`](crate::climate::Order): Orders represent your intent to purchase a particular Climate product. Calls: [`list`](crate::climate::Order::list), [`list_all`](crate::climate::Order::list_all), [`create`](crate::climate::Order::create), [`retrieve`](crate::climate::Order::retrieve), [`update`](crate::climate::Order::update), [`cancel`](crate::climate::Order::cancel).
 /// - [`Product`](crate::climate::Product): A Climate product represents a type of carbon removal unit available for reservation. Calls: [`list`](crate::climate::Product::list), [`list_all`](crate::climate::Product::list_all), [`retrieve`](crate::climate::Product::retrieve).
 /// - [`Supplier`](crate::climate::Supplier): A supplier of carbon removal. Calls: [`list`](crate::climate::Supplier::list), [`list_all`](crate::climate::Supplier::list_all), [`retrieve`](crate::climate::Supplier::retrieve).
+///
+/// Its calls need the crate feature `climate` (on by default); each type is compiled with the features whose calls use it.
+#[cfg(feature = "climate")]
 #[rustfmt::skip]
 pub mod climate;
 /// Stripe's `crypto` API: [`OnrampQuotes`](crate::crypto::OnrampQuotes), [`OnrampSession`](crate::crypto::OnrampSession), with their calls and the types they use.
 ///
 /// - [`OnrampQuotes`](crate::crypto::OnrampQuotes): Estimated prices for buying each supported cryptocurrency, on each supported network, with a given amount of fiat money (or for a given amount of crypto), grouped by network. Calls: [`retrieve`](crate::crypto::OnrampQuotes::retrieve).
 /// - [`OnrampSession`](crate::crypto::OnrampSession): One customer’s purchase of cryptocurrency with fiat money through Stripe’s onramp. Calls: [`list`](crate::crypto::OnrampSession::list), [`list_all`](crate::crypto::OnrampSession::list_all), [`create`](crate::crypto::OnrampSession::create), [`retrieve`](crate::crypto::OnrampSession::retrieve).
+///
+/// Its calls need the crate feature `crypto` (on by default); each type is compiled with the features whose calls use it.
+#[cfg(feature = "crypto")]
 #[rustfmt::skip]
 pub mod crypto;
 /// Types of `events` that the calls of the other modules use.
@@ -27,12 +33,18 @@ pub mod events;
 /// Stripe's `forwarding` API: [`Request`](crate::forwarding::Request), with their calls and the types they use.
 ///
 /// - [`Request`](crate::forwarding::Request): Instructs Stripe to make a request on your behalf using the destination URL. Calls: [`list`](crate::forwarding::Request::list), [`list_all`](crate::forwarding::Request::list_all), [`create`](crate::forwarding::Request::create), [`retrieve`](crate::forwarding::Request::retrieve).
+///
+/// Its calls need the crate feature `forwarding` (on by default); each type is compiled with the features whose calls use it.
+#[cfg(feature = "forwarding")]
 #[rustfmt::skip]
 pub mod forwarding;
 /// Stripe's `identity` API: [`VerificationReport`](crate::identity::VerificationReport), [`VerificationSession`](crate::identity::VerificationSession), with their calls and the types they use.
 ///
 /// - [`VerificationReport`](crate::identity::VerificationReport): A VerificationReport is the result of an attempt to collect and verify data from a user. Calls: [`list`](crate::identity::VerificationReport::list), [`list_all`](crate::identity::VerificationReport::list_all), [`retrieve`](crate::identity::VerificationReport::retrieve).
 /// - [`VerificationSession`](crate::identity::VerificationSession): A VerificationSession guides you through the process of collecting and verifying the identities of your users. Calls: [`list`](crate::identity::VerificationSession::list), [`list_all`](crate::identity::VerificationSession::list_all), [`create`](crate::identity::VerificationSession::create), [`retrieve`](crate::identity::VerificationSession::retrieve), [`update`](crate::identity::VerificationSession::update), [`cancel`](crate::identity::VerificationSession::cancel), [`redact`](crate::identity::VerificationSession::redact).
+///
+/// Its calls need the crate feature `identity` (on by default); each type is compiled with the features whose calls use it.
+#[cfg(feature = "identity")]
 #[rustfmt::skip]
 pub mod identity;
 /// Types of `shared` that the calls of the other modules use.
@@ -41,11 +53,15 @@ pub mod identity;
 /// - [`ApiErrorsType`](crate::shared::ApiErrorsType)
 /// - [`ApiErrors`](crate::shared::ApiErrors)
 /// - [`Error`](crate::shared::Error)
+#[cfg(feature = "identity")]
 #[rustfmt::skip]
 pub mod shared;
 /// Stripe's `webhook_endpoints` API: [`WebhookEndpoint`](crate::webhook_endpoints::WebhookEndpoint), with their calls and the types they use.
 ///
 /// - [`WebhookEndpoint`](crate::webhook_endpoints::WebhookEndpoint): You can configure [webhook endpoints](https://docs.stripe.com/webhooks/) via the API to be notified about events that happen in your Stripe account or connected accounts. Calls: [`list`](crate::webhook_endpoints::WebhookEndpoint::list), [`list_all`](crate::webhook_endpoints::WebhookEndpoint::list_all), [`create`](crate::webhook_endpoints::WebhookEndpoint::create), [`retrieve`](crate::webhook_endpoints::WebhookEndpoint::retrieve), [`update`](crate::webhook_endpoints::WebhookEndpoint::update), [`delete`](crate::webhook_endpoints::WebhookEndpoint::delete).
+///
+/// Its calls need the crate feature `webhook_endpoints` (on by default); each type is compiled with the features whose calls use it.
+#[cfg(feature = "webhook_endpoints")]
 #[rustfmt::skip]
 pub mod webhook_endpoints;
 /// The API version this crate was generated from: the default `Stripe-Version`.

@@ -52,6 +52,7 @@ impl Address {
 }
 super::impl_deserialize_object!(Address);
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
+#[cfg(feature = "all-modules")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiErrorsType {
@@ -62,6 +63,7 @@ pub enum ApiErrorsType {
     /// A value this version of the crate does not know; also lets you send one.
     Unrecognized(String),
 }
+#[cfg(feature = "all-modules")]
 impl ApiErrorsType {
     /// The value as Stripe spells it.
     #[inline]
@@ -85,7 +87,9 @@ impl ApiErrorsType {
         }
     }
 }
+#[cfg(feature = "all-modules")]
 super::impl_string_enum!(ApiErrorsType);
+#[cfg(feature = "all-modules")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiErrors {
@@ -138,6 +142,7 @@ pub struct ApiErrors {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+#[cfg(feature = "all-modules")]
 impl ApiErrors {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -219,13 +224,16 @@ impl ApiErrors {
         })
     }
 }
+#[cfg(feature = "all-modules")]
 super::impl_deserialize_object!(ApiErrors);
 /// An error response from the Stripe API
+#[cfg(feature = "all-modules")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Error {
     pub error: ApiErrors,
 }
+#[cfg(feature = "all-modules")]
 impl Error {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -240,4 +248,5 @@ impl Error {
         })
     }
 }
+#[cfg(feature = "all-modules")]
 super::impl_deserialize_object!(Error);

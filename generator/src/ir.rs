@@ -11,6 +11,10 @@ pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
 /// `impl_deserialize_object!`): lowering gives no call this name, emission defines it.
 pub const FROM_FIELDS: &str = "from_fields";
 
+/// The feature that turns on every module feature; it is in `default`. Lowering gates the types
+/// no call uses on it; the manifest defines it.
+pub const ALL_MODULES_FEATURE: &str = "all-modules";
+
 /// The whole generated API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -18,13 +22,73 @@ pub struct Api {
     pub version: String,
     /// Sorted by name.
     pub modules: Vec<Module>,
+    /// The private features that stand for a set of module features in gates, in number order.
+    pub feature_aliases: Vec<FeatureAlias>,
+}
+
+/// A private cargo feature (`_types-N`) that each of `enabled_by` turns on: a gate naming many
+/// module features names it instead, so `#[cfg]`s stay one short line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureAlias {
+    pub name: String,
+    /// Module features, sorted.
+    pub enabled_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     pub name: String,
+    /// The cargo feature of a module with resources or calls (its name, unless that is taken).
+    pub feature: Option<String>,
+    /// When the module is compiled: when any of its items is.
+    pub gate: Gate,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+}
+
+/// Which of the crate's module features an item is compiled with (decided by
+/// `lower/features.rs`, after everything else is lowered).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Gate {
+    /// Whatever features are on: every module feature needs it, or something always compiled does.
+    #[default]
+    Always,
+    /// When any of these features is on: module features, or one alias standing for several
+    /// (sorted, not empty, not all the module features).
+    AnyOf(Vec<String>),
+}
+
+impl Api {
+    /// Whether an item with `gate` is compiled in a crate built with the features `on` (module
+    /// features, or `all-modules`).
+    pub fn compiles(&self, gate: &Gate, on: &[&str]) -> bool {
+        let all = on.contains(&ALL_MODULES_FEATURE);
+        let module_on = |feature: &str| all || on.contains(&feature);
+        match gate {
+            Gate::Always => true,
+            Gate::AnyOf(features) => features.iter().any(|feature| {
+                feature == ALL_MODULES_FEATURE && all
+                    || module_on(feature)
+                    || self.feature_aliases.iter().any(|alias| {
+                        &alias.name == feature && alias.enabled_by.iter().any(|f| module_on(f))
+                    })
+            }),
+        }
+    }
+}
+
+impl Gate {
+    /// Whether an item with this gate is compiled whenever one gated by `context` is, so it
+    /// needs no gate of its own inside `context`.
+    pub fn covers(&self, context: &Gate) -> bool {
+        match (self, context) {
+            (Gate::Always, _) => true,
+            (Gate::AnyOf(_), Gate::Always) => false,
+            (Gate::AnyOf(mine), Gate::AnyOf(theirs)) => {
+                theirs.iter().all(|feature| mine.contains(feature))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +102,7 @@ pub struct TypeDef {
     /// What in the spec the type comes from, as spec-diff names it: a component schema's name,
     /// or an operation's `METHOD /path`.
     pub origin: String,
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,6 +168,9 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The constant `object` value of this alternative, when dispatching on it.
     pub object: Option<String>,
+    /// Set on the alternatives of an always-compiled union dispatched on `object` (the webhook
+    /// `EventObject`): an object whose type is compiled out is read as the catch-all instead.
+    pub gate: Gate,
 }
 
 /// A reference to a type, as used by a field.
@@ -167,6 +235,8 @@ pub struct Operation {
     pub paginate: Option<(String, TypeRef)>,
     /// The operation as spec-diff names it: `METHOD /path`.
     pub origin: String,
+    /// Its module's feature.
+    pub gate: Gate,
 }
 
 /// Every HTTP method an OpenAPI path item can hold, in the order `openapiv3` lists them.

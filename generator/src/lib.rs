@@ -143,8 +143,9 @@ pub fn generate_modules_inline(config: &Config) -> Result<String> {
     let api = lower_spec(config)?;
     let modules = api.modules.iter().map(|module| {
         let name = proc_macro2::Ident::new(&module.name, proc_macro2::Span::call_site());
+        let gate = emit::gate(&module.gate);
         let items = emit::module(module);
-        quote::quote! { pub mod #name { #items } }
+        quote::quote! { #gate pub mod #name { #items } }
     });
     format::rust(quote::quote! { #(#modules)* }, "fixture")
 }

@@ -1,7 +1,7 @@
 //! The generated crate as a package: its `Cargo.toml` (name, version, `publish` and `repository`
 //! from [`Config`]), `README.md` (also the crate's rustdoc) and `LICENSE`.
 
-use crate::ir::Api;
+use crate::ir::{Api, ALL_MODULES_FEATURE};
 use crate::Config;
 
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.in");
@@ -80,12 +80,26 @@ pub(crate) fn files(config: &Config, api: &Api) -> Vec<(&'static str, String)> {
         .replace("@RUST_VERSION@", RUST_VERSION)
         .replace("@PUBLISH@", if config.publish { "true" } else { "false" })
         .replace("@API_VERSION@", &api.version.replace(['"', '\\'], ""))
-        .replace("@REPOSITORY@", &repository);
+        .replace("@REPOSITORY@", &repository)
+        .replace("@MODULE_FEATURES@", &module_features(api));
     let modules: Vec<String> = api
         .modules
         .iter()
         .map(|m| format!("`{}`", m.name))
         .collect();
+    let module_features: Vec<String> = api
+        .modules
+        .iter()
+        .filter_map(|m| m.feature.as_ref())
+        .map(|f| format!("`{f}`"))
+        .collect();
+    let example_module = api
+        .modules
+        .iter()
+        .filter_map(|m| m.feature.as_deref())
+        .find(|f| *f == "identity")
+        .or_else(|| api.modules.iter().find_map(|m| m.feature.as_deref()))
+        .unwrap_or(ALL_MODULES_FEATURE);
     let readme = README
         .replace("@CRATE_NAME@", &config.crate_name)
         .replace("@CRATE_IDENT@", &config.crate_name.replace('-', "_"))
@@ -93,12 +107,53 @@ pub(crate) fn files(config: &Config, api: &Api) -> Vec<(&'static str, String)> {
         .replace("@VERSION@", &version)
         .replace("@RUST_VERSION@", RUST_VERSION)
         .replace("@API_VERSION@", &api.version)
-        .replace("@MODULES@", &modules.join(", "));
+        .replace("@MODULES@", &modules.join(", "))
+        .replace("@MODULE_FEATURES@", &module_features.join(", "))
+        .replace("@EXAMPLE_MODULE@", example_module);
     vec![
         ("Cargo.toml", cargo_toml),
         ("README.md", readme),
         ("LICENSE", LICENSE.to_string()),
     ]
+}
+
+/// The `[features]` entries of the modules: `all-modules`, one feature per module with calls or
+/// resources (turning on the aliases of the gates that name it), and the aliases.
+fn module_features(api: &Api) -> String {
+    let features: Vec<&str> = api
+        .modules
+        .iter()
+        .filter_map(|m| m.feature.as_deref())
+        .collect();
+    let list = |names: &[&str]| {
+        let quoted: Vec<String> = names.iter().map(|n| toml_string(n)).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let mut text = format!("{ALL_MODULES_FEATURE} = {}\n", list(&features));
+    for module in &api.modules {
+        let Some(feature) = &module.feature else {
+            continue;
+        };
+        let aliases: Vec<&str> = api
+            .feature_aliases
+            .iter()
+            .filter(|alias| alias.enabled_by.contains(feature))
+            .map(|alias| alias.name.as_str())
+            .collect();
+        text.push_str(&format!(
+            "## The calls of `{}` and the types they use.\n{feature} = {}\n",
+            module.name,
+            list(&aliases)
+        ));
+    }
+    for alias in &api.feature_aliases {
+        text.push_str(&format!(
+            "## Private (on with any of {}): the types those modules' calls share.\n{} = []\n",
+            alias.enabled_by.join(", "),
+            alias.name
+        ));
+    }
+    text
 }
 
 /// A TOML basic string.

@@ -49,6 +49,7 @@ fixtures!(
     enums,
     events,
     expandable,
+    features,
     list,
     methods,
     modules,
@@ -67,4 +68,44 @@ fn generation_is_deterministic() {
     for fixture in ["structs", "names", "polymorphic"] {
         assert_eq!(generate(fixture), generate(fixture));
     }
+}
+
+/// The module features of `fixtures/features.yaml` in the generated `Cargo.toml`: every module
+/// with calls has one, `all-modules` (a default) has them all, and the alias gating the types
+/// that three modules share is turned on by those three.
+#[test]
+fn module_features_in_the_manifest() {
+    let config = stripegen::Config {
+        spec: Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/features.yaml"),
+        ..Default::default()
+    };
+    let output = stripegen::generate(&config).unwrap();
+    let manifest = &output.files[Path::new("Cargo.toml")];
+    let modules = [
+        "all-modules",
+        "billing",
+        "issuing",
+        "tax",
+        "webhook_endpoints",
+    ];
+    let features: Vec<&str> = manifest
+        .lines()
+        .filter(|line| {
+            line.split_once(" = ").is_some_and(|(key, _)| {
+                key == "default" || key.starts_with('_') || modules.contains(&key)
+            })
+        })
+        .collect();
+    assert_eq!(
+        features,
+        [
+            r#"default = ["rustls", "http2", "webhooks", "all-modules"]"#,
+            r#"all-modules = ["billing", "issuing", "tax", "webhook_endpoints"]"#,
+            r#"billing = ["_types-1"]"#,
+            r#"issuing = ["_types-1"]"#,
+            r#"tax = ["_types-1"]"#,
+            r#"webhook_endpoints = []"#,
+            r#"_types-1 = []"#,
+        ]
+    );
 }

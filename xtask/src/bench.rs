@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 
 use serde_json::Value;
 
-use crate::{cargo, full_api_target_dir, write_full_api};
+use crate::{cargo, full_api_target_dir, write_full_api, RUNTIME_DEFAULT_FEATURES};
 
 /// Median and range of several measurements, in seconds.
 struct Stats {
@@ -89,6 +89,7 @@ pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
         target: "<= 0.132 s per operation".into(),
         met: per_operation.median <= 0.132,
     });
+    full_api_modules(root, runs, &manifest, &package, &full_build, &mut rows)?;
 
     let generated = clean_builds(runs, &["build", "-p", "stripe-api"], "stripe-api", root)?;
     rows.push(Row {
@@ -118,6 +119,82 @@ pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
     std::fs::write(&report, &table).map_err(|e| format!("{}: {e}", report.display()))?;
     println!("written to {}", report.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The full v524 crate with only the `identity` module feature (and the default runtime features,
+/// so no dependency is built again) against all modules: build and check times, and the share of
+/// the API's types and calls compiled.
+fn full_api_modules(
+    root: &Path,
+    runs: usize,
+    manifest: &Path,
+    package: &str,
+    all_build: &Stats,
+    rows: &mut Vec<Row>,
+) -> Result<(), String> {
+    let identity_features = format!("{RUNTIME_DEFAULT_FEATURES},identity");
+    let target = full_api_target_dir();
+    let timed = |command: &str, features: Option<&str>| {
+        let mut args = vec![
+            command,
+            "--manifest-path",
+            path_str(manifest)?,
+            "--target-dir",
+            path_str(&target)?,
+        ];
+        if let Some(features) = features {
+            args.extend(["--no-default-features", "--features", features]);
+        }
+        clean_builds(runs, &args, package, root)
+    };
+    let identity_build = timed("build", Some(&identity_features))?;
+    let all_check = timed("check", None)?;
+    let identity_check = timed("check", Some(&identity_features))?;
+
+    let config = stripegen::Config {
+        spec: root.join("spec/full/spec3-v524.yaml"),
+        ..stripegen::Config::default()
+    };
+    let api = stripegen::lower_spec(&config).map_err(|e| e.to_string())?;
+    let types: Vec<&stripegen::ir::Gate> = api
+        .modules
+        .iter()
+        .flat_map(|m| m.types.iter().map(|def| &def.gate))
+        .collect();
+    let calls: Vec<&stripegen::ir::Gate> = api
+        .modules
+        .iter()
+        .flat_map(|m| m.operations.iter().map(|op| &op.gate))
+        .collect();
+    let compiled = |gates: &[&stripegen::ir::Gate]| {
+        gates
+            .iter()
+            .filter(|gate| api.compiles(gate, &["identity"]))
+            .count()
+    };
+    let (identity_types, identity_calls) = (compiled(&types), compiled(&calls));
+    rows.push(Row {
+        measurement: "build full-API crate v524, debug, module feature `identity` only".into(),
+        figure: format!(
+            "{} ({:.1} % of all modules' {:.2} s); {identity_types} of {} types ({:.1} %), \
+             {identity_calls} of {} calls",
+            seconds(&identity_build),
+            100.0 * identity_build.median / all_build.median,
+            all_build.median,
+            types.len(),
+            100.0 * identity_types as f64 / types.len() as f64,
+            calls.len()
+        ),
+        target: "compiles only what `identity` uses".into(),
+        met: identity_build.median < all_build.median / 4.0,
+    });
+    rows.push(Row {
+        measurement: "check full-API crate v524: all modules / `identity` only".into(),
+        figure: format!("{} / {}", seconds(&all_check), seconds(&identity_check)),
+        target: "(tracked)".into(),
+        met: true,
+    });
+    Ok(())
 }
 
 /// The peer benchmark (`benches/peers`, its own workspace so the workspace's tests never build

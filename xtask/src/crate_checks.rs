@@ -1,10 +1,13 @@
 //! `cargo xtask crate-checks`: the generated crate as its users get it.
 //!
-//! 1. `cargo check -p stripe-api` with no default features, with each feature alone and with all
-//!    of them (the features are read from `generated/Cargo.toml`, so a new one is covered).
+//! 1. `cargo check -p stripe-api` with warnings denied, with no default features, with each
+//!    feature alone (every module feature too: nothing it leaves out may be needed, and no
+//!    import may go unused), with `rustls,identity`, and with all of them (the
+//!    features are read from `generated/Cargo.toml`, so a new one is covered; the private
+//!    `_types-N` aliases are only ever turned on by module features).
 //! 2. `tests/consumer/`, a crate outside the workspace that depends on `generated/` by path, is
 //!    built and run with the generated crate's default features and with
-//!    `--no-default-features --features native-tls,webhooks`.
+//!    `--no-default-features --features native-tls,webhooks,identity` (the one module it uses).
 //! 3. The consumer's dependency graph (resolved by Cargo's MSRV-aware resolver for the generated
 //!    crate's `rust-version`) holds no package that declares a newer `rust-version`.
 //! 4. `cargo tree -d` for the consumer with default features shows no duplicated package.
@@ -31,12 +34,25 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
 
     let mut combinations: Vec<Vec<String>> = vec![Vec::new()];
     combinations.extend(features.iter().map(|f| vec![f.clone()]));
+    // What a project using one module names (the consumer below adds `webhooks`).
+    let modules = modules(&manifest);
+    if let Some(module) = modules
+        .iter()
+        .find(|m| *m == "identity")
+        .or(modules.first())
+    {
+        combinations.push(vec!["rustls".into(), module.clone()]);
+    }
     combinations.push(features.clone());
     for combination in &combinations {
+        // `cargo rustc` denies warnings in the generated crate alone: `RUSTFLAGS` would rebuild
+        // every dependency apart from the consumer's builds below.
         let mut command = cargo(root);
         command.args([
-            "check",
+            "rustc",
             "--quiet",
+            "--profile",
+            "check",
             "--package",
             "stripe-api",
             "--no-default-features",
@@ -45,6 +61,7 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         if !combination.is_empty() {
             command.arg("--features").arg(combination.join(","));
         }
+        command.args(["--", "-D", "warnings"]);
         let label = if combination.is_empty() {
             "no features".to_string()
         } else {
@@ -72,7 +89,7 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
         &mut doc,
     )?;
 
-    for features in [None, Some("native-tls,webhooks")] {
+    for features in [None, Some("native-tls,webhooks,identity")] {
         let mut command = cargo(root);
         command.args(["run", "--quiet", "--manifest-path"]);
         command.arg(&consumer).arg("--target-dir").arg(&target);
@@ -183,7 +200,7 @@ fn output(command: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The features of a `Cargo.toml` (`[features]` keys other than `default`).
+/// The features of a `Cargo.toml` (`[features]` keys other than `default` and private ones).
 fn features(manifest: &str) -> Vec<String> {
     manifest
         .lines()
@@ -191,9 +208,24 @@ fn features(manifest: &str) -> Vec<String> {
         .skip(1)
         .take_while(|line| !line.starts_with('['))
         .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim()))
-        .filter(|key| !key.starts_with('#') && *key != "default")
+        .filter(|key| !key.starts_with('#') && !key.starts_with('_') && *key != "default")
         .map(str::to_owned)
         .collect()
+}
+
+/// The module features: what `all-modules` turns on.
+fn modules(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("all-modules = ["))
+        .and_then(|list| list.strip_suffix(']'))
+        .map(|list| {
+            list.split(", ")
+                .map(|f| f.trim_matches('"').to_owned())
+                .filter(|f| !f.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The string value of `key = "..."` in a `Cargo.toml`.

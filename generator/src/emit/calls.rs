@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{deprecated, doc, ident, type_ref};
+use super::{deprecated, doc, gate_within, ident, type_ref};
 use crate::ir::*;
 
 pub(super) fn operations(module: &Module) -> TokenStream {
@@ -15,16 +15,21 @@ pub(super) fn operations(module: &Module) -> TokenStream {
         }
     }
     let blocks = owners.into_iter().map(|owner| {
+        // The `impl` block is there with its type; a call, with its module's feature.
+        let owner_gate = owner
+            .and_then(|owner| module.types.iter().find(|def| def.name == owner))
+            .map_or(&module.gate, |def| &def.gate);
         let calls = module
             .operations
             .iter()
             .filter(|op| op.owner.as_deref() == owner)
-            .map(|op| call(op, &module.name));
+            .map(|op| call(op, &module.name, &gate_within(&op.gate, owner_gate)));
         match owner {
             Some(owner) => {
                 let owner: syn::Path =
                     syn::parse_str(owner).unwrap_or_else(|_| syn::parse_quote!(Self));
-                quote! { impl #owner { #(#calls)* } }
+                let gate = gate_within(owner_gate, &module.gate);
+                quote! { #gate impl #owner { #(#calls)* } }
             }
             None => quote! { #(#calls)* },
         }
@@ -32,7 +37,7 @@ pub(super) fn operations(module: &Module) -> TokenStream {
     quote! { #(#blocks)* }
 }
 
-fn call(op: &Operation, module: &str) -> TokenStream {
+fn call(op: &Operation, module: &str, gate: &TokenStream) -> TokenStream {
     let docs = doc(&op.doc);
     let deprecated = deprecated(op.deprecated);
     let fn_name = ident(&op.fn_name);
@@ -86,6 +91,7 @@ fn call(op: &Operation, module: &str) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #gate
             #deprecated
             #[inline]
             pub fn #name(client: &super::Client, #(#path_args,)* params: &#params_ident) -> super::ListStream<#item> {
@@ -95,6 +101,7 @@ fn call(op: &Operation, module: &str) -> TokenStream {
     });
     quote! {
         #docs
+        #gate
         #deprecated
         #[inline]
         pub fn #fn_name<'a>(

@@ -16,7 +16,10 @@ use crate::ir::*;
 
 /// The items of one module.
 pub fn module(module: &Module) -> TokenStream {
-    let types = module.types.iter().map(|def| type_def(def, &module.name));
+    let types = module
+        .types
+        .iter()
+        .map(|def| type_def(def, &module.name, &gate_within(&def.gate, &module.gate)));
     let calls = calls::operations(module);
     quote! {
         #(#types)*
@@ -30,8 +33,9 @@ pub fn crate_root(api: &Api) -> TokenStream {
     let modules = api.modules.iter().map(|m| {
         let name = ident(&m.name);
         let docs = doc(&module_doc(m));
+        let gate = gate(&m.gate);
         // prettyplease, not rustfmt, formats generated modules: keep `cargo fmt` off them.
-        quote! { #docs #[rustfmt::skip] pub mod #name; }
+        quote! { #docs #gate #[rustfmt::skip] pub mod #name; }
     });
     quote! {
         #![doc = include_str!("../README.md")]
@@ -114,7 +118,35 @@ fn module_doc(module: &Module) -> String {
             text.push_str(&format!("\n- [`{}`]({})", def.name, path(&def.name)));
         }
     }
+    let gated = module.operations.iter().any(|op| op.gate != Gate::Always);
+    if let Some(feature) = module.feature.as_ref().filter(|_| gated) {
+        text.push_str(&format!(
+            "\n\nIts calls need the crate feature `{feature}` (on by default); each type is \
+             compiled with the features whose calls use it."
+        ));
+    }
     text
+}
+
+/// `#[cfg]` for an item compiled with `gate`: nothing when it is always compiled.
+pub fn gate(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::AnyOf(features) => match features.as_slice() {
+            [feature] => quote! { #[cfg(feature = #feature)] },
+            features => quote! { #[cfg(any(#(feature = #features),*))] },
+        },
+    }
+}
+
+/// `#[cfg]` for an item compiled with `item` inside one compiled with `context`: nothing when
+/// the item is compiled whenever its context is.
+fn gate_within(item: &Gate, context: &Gate) -> TokenStream {
+    if item.covers(context) {
+        TokenStream::new()
+    } else {
+        gate(item)
+    }
 }
 
 /// The first sentence of a description, on one line.
@@ -203,26 +235,34 @@ pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, module: &str) -> TokenStream {
+/// A type and its impls, each item behind `gate`.
+fn type_def(def: &TypeDef, module: &str, gate: &TokenStream) -> TokenStream {
     let docs = doc(&def.doc);
     let deprecated = deprecated(def.deprecated);
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct { fields, object } => {
-            types::structure(&name, fields, object.as_ref(), def.direction, module)
+            types::structure(&name, fields, object.as_ref(), def.direction, module, gate)
         }
-        TypeKind::Enum { variants } => types::string_enum(&name, variants),
+        TypeKind::Enum { variants } => types::string_enum(&name, variants, gate),
         TypeKind::Union {
             variants,
             dispatch_on_object,
-        } => types::union(&name, variants, *dispatch_on_object, def.direction, module),
-        TypeKind::Id => types::id(&name),
+        } => types::union(
+            &name,
+            variants,
+            *dispatch_on_object,
+            def.direction,
+            module,
+            gate,
+        ),
+        TypeKind::Id => types::id(&name, gate),
         TypeKind::Alias(ty) => {
             // The event envelope lives in the runtime's `webhook` module, there with `webhooks`.
-            let gate = matches!(ty, TypeRef::Event { .. })
+            let webhooks = matches!(ty, TypeRef::Event { .. })
                 .then(|| quote! { #[cfg(feature = "webhooks")] });
             let ty = type_ref(ty, module);
-            quote! { #gate pub type #name = #ty; }
+            quote! { #gate #webhooks pub type #name = #ty; }
         }
     };
     quote! {

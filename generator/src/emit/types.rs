@@ -14,6 +14,7 @@ pub(super) fn structure(
     object: Option<&ObjectImpl>,
     direction: Direction,
     module: &str,
+    gate: &TokenStream,
 ) -> TokenStream {
     let all_optional = fields.iter().all(|f| !f.required);
     let field_tokens = fields.iter().map(|field| {
@@ -48,6 +49,7 @@ pub(super) fn structure(
                 let id = ident(&object.id_type);
                 let has_id = object.id_always_present.then(|| {
                     quote! {
+                        #gate
                         impl super::HasId for #name {
                             fn id(&self) -> &#id {
                                 &self.id
@@ -56,14 +58,16 @@ pub(super) fn structure(
                     }
                 });
                 quote! {
+                    #gate
                     impl super::Object for #name {
                         type Id = #id;
                     }
                     #has_id
                 }
             });
-            let deserialize = deserialize_struct(name, fields);
+            let deserialize = deserialize_struct(name, fields, gate);
             quote! {
+                #gate
                 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
                 #[non_exhaustive]
                 pub struct #name {
@@ -74,11 +78,12 @@ pub(super) fn structure(
             }
         }
         Direction::Request => {
-            let constructor = request_constructor(name, fields, module);
+            let constructor = request_constructor(name, fields, module, gate);
             let default = all_optional.then(|| quote! { Default, });
             // Request structs (and request unions below) can also be read from JSON behind the
             // generated crate's off-by-default `deserialize-params` feature (property tests).
             quote! {
+                #gate
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
                 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
                 pub struct #name {
@@ -96,7 +101,7 @@ pub(super) fn structure(
 /// the last one found first, then a scan; unknown keys skipped), so each struct compiles to a
 /// single small visitor: responses are most of the generated crate's compile time. The names
 /// are sorted, which is mostly the order Stripe writes them in.
-fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
+fn deserialize_struct(name: &Ident, fields: &[Field], gate: &TokenStream) -> TokenStream {
     let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
     sorted.sort_by(|a, b| a.1.wire_name.cmp(&b.1.wire_name));
     let slot = |index: usize| format_ident!("slot_{index}");
@@ -156,6 +161,7 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
         .then(|| quote! { #[allow(deprecated)] });
     let from_fields = ident(FROM_FIELDS);
     quote! {
+        #gate
         impl #name {
             #allow_deprecated
             fn #from_fields<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -163,13 +169,19 @@ fn deserialize_struct(name: &Ident, fields: &[Field]) -> TokenStream {
                 Ok(Self { #(#inits,)* })
             }
         }
+        #gate
         super::impl_deserialize_object!(#name);
     }
 }
 
 /// `new(required...)` for every request struct (`new()` when nothing is required), so every
 /// parameter struct is built the same way.
-fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStream {
+fn request_constructor(
+    name: &Ident,
+    fields: &[Field],
+    module: &str,
+    gate: &TokenStream,
+) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let field_name = ident(&f.name);
@@ -191,6 +203,7 @@ fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStr
         }
     });
     quote! {
+        #gate
         impl #name {
             /// Sets the required fields; the others start out unset.
             pub fn new(#(#args),*) -> Self {
@@ -200,7 +213,7 @@ fn request_constructor(name: &Ident, fields: &[Field], module: &str) -> TokenStr
     }
 }
 
-pub(super) fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
+pub(super) fn string_enum(name: &Ident, variants: &[Variant], gate: &TokenStream) -> TokenStream {
     let unknown = ident(CATCH_ALL_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
@@ -214,6 +227,7 @@ pub(super) fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
         }
     });
     quote! {
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -221,6 +235,7 @@ pub(super) fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
             /// A value this version of the crate does not know; also lets you send one.
             #unknown(String),
         }
+        #gate
         impl #name {
             /// The value as Stripe spells it.
             #[inline]
@@ -238,6 +253,7 @@ pub(super) fn string_enum(name: &Ident, variants: &[Variant]) -> TokenStream {
                 }
             }
         }
+        #gate
         super::impl_string_enum!(#name);
     }
 }
@@ -248,6 +264,7 @@ pub(super) fn union(
     dispatch_on_object: bool,
     direction: Direction,
     module: &str,
+    gate: &TokenStream,
 ) -> TokenStream {
     let unknown = ident(CATCH_ALL_VARIANT);
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
@@ -264,6 +281,7 @@ pub(super) fn union(
     if !dispatch_on_object {
         if direction == Direction::Request {
             return quote! {
+                #gate
                 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
                 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
                 #[serde(untagged)]
@@ -276,6 +294,7 @@ pub(super) fn union(
         // through the same parse as responses instead of serde's private buffering, which
         // would compile every alternative's deserializer a second time.
         return quote! {
+            #gate
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
             pub enum #name {
@@ -283,6 +302,7 @@ pub(super) fn union(
                 /// A shape this version of the crate does not know.
                 #unknown(::serde_json::Value),
             }
+            #gate
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = ::serde_json::Value::deserialize(deserializer)?;
@@ -297,33 +317,38 @@ pub(super) fn union(
             }
         };
     }
+    // Every alternative has an `object` here. An alternative's own gate (the webhook
+    // `EventObject`'s) leaves it out, and an object of its type is then the catch-all.
     let objects: Vec<&str> = variants
         .iter()
         .filter_map(|v| v.object.as_deref())
         .collect();
+    let variant_gates: Vec<TokenStream> = variants.iter().map(|v| super::gate(&v.gate)).collect();
     quote! {
+        #gate
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
-            #(#names(#types),)*
+            #(#variant_gates #names(#types),)*
             /// An object whose `object` this version of the crate does not know.
             #unknown(::serde_json::Value),
         }
+        #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(Self::#names(value) => value.serialize(serializer),)*
+                    #(#variant_gates Self::#names(value) => value.serialize(serializer),)*
                     Self::#unknown(value) => value.serialize(serializer),
                 }
             }
         }
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use ::serde::de::Error as _;
                 let value = ::serde_json::Value::deserialize(deserializer)?;
                 let object = value.get("object").and_then(::serde_json::Value::as_str);
                 Ok(match object {
-                    #(Some(#objects) => Self::#names(super::from_buffered(&value.to_string()).map_err(D::Error::custom)?),)*
+                    #(#variant_gates Some(#objects) => Self::#names(super::from_buffered(&value.to_string()).map_err(<D::Error as ::serde::de::Error>::custom)?),)*
                     _ => Self::#unknown(value),
                 })
             }
@@ -331,11 +356,13 @@ pub(super) fn union(
     }
 }
 
-pub(super) fn id(name: &Ident) -> TokenStream {
+pub(super) fn id(name: &Ident, gate: &TokenStream) -> TokenStream {
     quote! {
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Deserialize, ::serde::Serialize)]
         #[serde(transparent)]
         pub struct #name(String);
+        #gate
         super::impl_id!(#name);
     }
 }

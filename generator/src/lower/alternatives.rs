@@ -115,6 +115,7 @@ impl<'a> Lowerer<'a> {
                 name: names.claim(label),
                 ty,
                 object,
+                gate: Gate::Always,
             });
         }
         let dispatch_on_object = variants.iter().all(|v| v.object.is_some())

@@ -29,6 +29,17 @@ pub(super) struct Events {
     endpoint: Option<String>,
 }
 
+impl Events {
+    /// `EventType`, `EventObject` and `Event`, by module and name: what a webhook handler uses,
+    /// whichever module features are on.
+    pub(super) fn type_keys(&self) -> Vec<(String, String)> {
+        [&self.type_name, &self.object_name, &self.event_name]
+            .into_iter()
+            .map(|name| (EVENTS_MODULE.to_string(), name.clone()))
+            .collect()
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// Stripe lists every webhook event type in the `enabled_events` parameter of
     /// `POST /v1/webhook_endpoints`. When it is there, the events module gets `EventType` (that
@@ -99,6 +110,7 @@ impl<'a> Lowerer<'a> {
                         name: placement.name.clone(),
                     },
                     object: Some(object),
+                    gate: Gate::Always,
                 });
             }
         }
@@ -116,6 +128,7 @@ impl<'a> Lowerer<'a> {
                 kind: events.kind.clone(),
                 direction: Direction::Response,
                 origin: events.origin.clone(),
+                gate: Gate::Always,
             },
             TypeDef {
                 name: events.object_name.clone(),
@@ -129,6 +142,7 @@ impl<'a> Lowerer<'a> {
                 },
                 direction: Direction::Response,
                 origin: events.origin.clone(),
+                gate: Gate::Always,
             },
             TypeDef {
                 name: events.event_name.clone(),
@@ -142,6 +156,7 @@ impl<'a> Lowerer<'a> {
                 }),
                 direction: Direction::Response,
                 origin: events.origin.clone(),
+                gate: Gate::Always,
             },
         ];
         for definition in definitions {

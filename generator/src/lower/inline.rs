@@ -40,6 +40,7 @@ impl<'a> Lowerer<'a> {
                 ctx.direction
             },
             origin: ctx.origin.to_string(),
+            gate: Gate::Always,
         });
         Ok(TypeRef::Named {
             module: ctx.module.to_string(),

@@ -9,10 +9,12 @@
 //! (naming inline types), `sharing` (request parameters that take a response field's enum or
 //! ID type), `paths` (which operations there are, checked),
 //! `operations` (operations -> calls: names, parameters, responses),
-//! `events` (webhook event types), `recursion` (boxing recursive fields).
+//! `events` (webhook event types), `recursion` (boxing recursive fields), `features` (the
+//! module features and what each item is compiled with).
 
 mod alternatives;
 mod events;
+mod features;
 mod inline;
 mod operations;
 mod paths;
@@ -44,6 +46,11 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
     lowerer.lower_events();
     lowerer.lower_operations()?;
     lowerer.add_enum_extras();
+    let event_types = lowerer
+        .events
+        .as_ref()
+        .map(Events::type_keys)
+        .unwrap_or_default();
     let mut api = Api {
         version: loaded.api.info.version.clone(),
         modules: lowerer
@@ -52,12 +59,16 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
             .filter(|(_, m)| !m.types.is_empty() || !m.operations.is_empty())
             .map(|(name, m)| Module {
                 name,
+                feature: None,
+                gate: Gate::Always,
                 types: m.types,
                 operations: m.operations,
             })
             .collect(),
+        feature_aliases: Vec::new(),
     };
     recursion::box_recursive_fields(&mut api);
+    features::gate_items(&mut api, &event_types);
     Ok(api)
 }
 

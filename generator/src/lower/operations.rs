@@ -109,6 +109,7 @@ impl<'a> Lowerer<'a> {
             response,
             paginate,
             origin: origin.clone(),
+            gate: Gate::Always,
         };
         self.modules
             .entry(module)
@@ -260,6 +261,7 @@ impl<'a> Lowerer<'a> {
             },
             direction: Direction::Request,
             origin: ctx.origin.to_string(),
+            gate: Gate::Always,
         });
         Ok(Some(name))
     }

@@ -55,6 +55,7 @@ impl<'a> Lowerer<'a> {
                         kind: TypeKind::Id,
                         direction: Direction::Response,
                         origin: name.clone(),
+                        gate: Gate::Always,
                     },
                 );
             }
@@ -67,6 +68,7 @@ impl<'a> Lowerer<'a> {
                     kind,
                     direction: Direction::Response,
                     origin: name.clone(),
+                    gate: Gate::Always,
                 },
             );
         }
