@@ -29,20 +29,23 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     }
 }
 
-/// Parses `text` as one JSON document. Response bodies and unions' buffered alternatives both
-/// come here, so they share one compiled parse per type.
+/// Parses `text` as one JSON document through the runtime's reader, as `from_buffered` does
+/// for unions' buffered alternatives: both share the compiled `Deserialize` of a type.
 #[inline]
 fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
-    super::reader::from_str(text).map_err(|error| describe(text.as_bytes(), &error))
+    super::reader::read(text, |text, error| describe(text.as_bytes(), &error))
 }
 
 /// Parses one alternative of a union from the text of the JSON the union buffered, for
 /// generated code. Parsing text (not the `Value`) names the path of a failure inside it, and
-/// shares its compiled code with response parsing; a union writes the text once, however many
-/// alternatives it tries.
+/// shares the reader with response parsing (the error is converted inside `reader::read`, so the
+/// value is copied once); a union writes the text once, however many alternatives it tries.
 #[doc(hidden)]
 pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    parse_text(text).map_err(|failure| format!("{} (at `{}`)", failure.message, failure.path))
+    super::reader::read(text, |text, error| {
+        let failure = describe(text.as_bytes(), &error);
+        format!("{} (at `{}`)", failure.message, failure.path)
+    })
 }
 
 /// Finds the keys of a JSON object among a struct's field names, for generated `Deserialize`

@@ -70,22 +70,35 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {}
 
 /// Reads one JSON document from `text` into `T`: nothing but whitespace may follow it.
+#[cfg(test)]
 pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, Error> {
+    read(text, |_, error| error)
+}
+
+/// Reads one JSON document from `text` into `T`, an error turned into the caller's by `fail`.
+///
+/// The value is moved out of the reader's `Result` once, straight into the caller's: a response
+/// struct is large, and each move is a copy, so errors are converted here rather than by a
+/// `map_err` on the way out (which copied the value a second time).
+#[inline]
+pub(crate) fn read<'de, T: de::Deserialize<'de>, E>(
+    text: &'de str,
+    fail: impl FnOnce(&'de str, Error) -> E,
+) -> Result<T, E> {
     let mut reader = Reader {
         text,
         pos: 0,
         depth: 0,
     };
-    // The result is returned as it is, not moved out of its `Result` into a new one: a response
-    // struct is large, and each move is a copy. (An error without an offset is about the whole
-    // document, offset 0.)
     let result = T::deserialize(&mut reader);
     reader.skip_whitespace();
-    // A visitor that returned before the end of its object or array left it open.
-    if result.is_ok() && (reader.pos < text.len() || reader.depth != 0) {
-        return Err(Error::at("trailing characters", reader.pos));
+    match result {
+        // A visitor that returned before the end of its object or array left it open.
+        Ok(value) if reader.pos == text.len() && reader.depth == 0 => Ok(value),
+        Ok(_) => Err(fail(text, Error::at("trailing characters", reader.pos))),
+        // An error without an offset is about the whole document, offset 0.
+        Err(error) => Err(fail(text, error)),
     }
-    result
 }
 
 struct Reader<'de> {
@@ -477,6 +490,19 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         }
     }
 
+    /// An object straight to `visit_map`, without `deserialize_any`'s dispatch on every kind of
+    /// value (response structs and their nested objects come here); anything else goes through
+    /// `deserialize_any`, for serde's "invalid type" message.
+    #[inline]
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.next_token("a value")? == b'{' {
+            self.enter()?;
+            visitor.visit_map(Members::new(self))
+        } else {
+            self.deserialize_any(visitor)
+        }
+    }
+
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -510,7 +536,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier
+        unit unit_struct seq tuple tuple_struct struct identifier
     }
 }
 
