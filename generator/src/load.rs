@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::ir::Method;
 use crate::pointer;
 
 mod sections;
@@ -96,11 +97,6 @@ fn check_version(doc: &Value) -> std::result::Result<(), String> {
     }
 }
 
-/// The HTTP methods a path item can hold operations for.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Moves the parameters a path item declares for all its operations into each operation, as
 /// OpenAPI defines them: an operation's own parameter of the same name and location wins.
 /// Lowering then reads an operation's parameters in one place. (Stripe's spec declares none; other
@@ -124,7 +120,7 @@ fn inherit_path_parameters(doc: &mut Value) {
         let Some(Value::Array(shared)) = item.get("parameters") else {
             continue;
         };
-        for method in METHODS {
+        for (_, method) in Method::ALL {
             let Some(operation) = item.get(method).filter(|op| op.is_object()) else {
                 continue;
             };

@@ -4,36 +4,22 @@
 //! Run with `cargo bench -p stripegen-tests --bench runtime`.
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serde_json::{json, Value};
+use serde_json::Value;
 use stripe_api::identity::{
     CreateVerificationSession, CreateVerificationSessionOptions,
     CreateVerificationSessionOptionsDocument, CreateVerificationSessionProvidedDetails,
     CreateVerificationSessionRelatedPerson, VerificationSession,
 };
 use stripe_api::{Emptyable, List};
+use stripegen_tests::sessions_page;
 
 /// A list page of 100 sessions built from Stripe's fixture, each with its own ID.
 fn hundred_sessions() -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures3-2026-07-29.json");
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let session = &all["resources"]["identity.verification_session"];
-    let data: Vec<Value> = (0..100)
-        .map(|i| {
-            let mut item = session.clone();
-            item["id"] = json!(format!("vs_{i:024}"));
-            item
-        })
-        .collect();
-    serde_json::to_vec(&json!({
-        "object": "list",
-        "data": data,
-        "has_more": true,
-        "url": "/v1/identity/verification_sessions",
-    }))
-    .unwrap()
+    let ids: Vec<String> = (0..100).map(|i| format!("vs_{i:024}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    serde_json::to_vec(&sessions_page(&ids, true)).unwrap()
 }
 
 /// A create call with every parameter set.

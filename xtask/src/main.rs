@@ -188,7 +188,7 @@ impl FullApi {
                     &self.out,
                     &harness,
                 )?;
-                if !exercise::run(&harness, &full_api_target_dir(), &cargo())? {
+                if !exercise::run(&harness)? {
                     return Ok(ExitCode::FAILURE);
                 }
                 "build"
@@ -225,28 +225,40 @@ impl FullApi {
             ));
         }
         for (label, args) in runs {
-            let started = std::time::Instant::now();
-            let status = std::process::Command::new(cargo())
-                .env("RUSTFLAGS", "-D warnings")
-                .arg(command)
-                .arg("--quiet")
-                .arg("--manifest-path")
-                .arg(self.out.join("Cargo.toml"))
-                .arg("--target-dir")
-                .arg(full_api_target_dir())
-                .args(args)
-                .status()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
-            println!(
-                "cargo {command} ({label}): {status} in {:.2?}",
-                started.elapsed()
-            );
-            if !status.success() {
+            if !full_api_cargo(command, &self.out.join("Cargo.toml"), &args, &label)? {
                 return Ok(ExitCode::FAILURE);
             }
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Runs `cargo COMMAND` (`check` or `build`) with `args` on the crate of `manifest`, in the
+/// full-API target directory with warnings denied, and prints how long it took under `label`.
+/// Returns whether it succeeded.
+fn full_api_cargo(
+    command: &str,
+    manifest: &Path,
+    args: &[String],
+    label: &str,
+) -> Result<bool, String> {
+    let started = std::time::Instant::now();
+    let status = std::process::Command::new(cargo())
+        .env("RUSTFLAGS", "-D warnings")
+        .arg(command)
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(full_api_target_dir())
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    println!(
+        "cargo {command} ({label}): {status} in {:.2?}",
+        started.elapsed()
+    );
+    Ok(status.success())
 }
 
 /// The cargo running this task.

@@ -134,27 +134,14 @@ wiremock = "0.6"
 
 /// Builds the harness in `dir` (warnings are errors, in it and in the crate it exercises) and
 /// runs it with stripe-python. Returns whether every check passed.
-pub fn run(dir: &Path, target_dir: &Path, cargo: &str) -> Result<bool, String> {
-    let started = std::time::Instant::now();
-    let status = Command::new(cargo)
-        .env("RUSTFLAGS", "-D warnings")
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(target_dir)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    println!(
-        "cargo build (exercise): {status} in {:.2?}",
-        started.elapsed()
-    );
-    if !status.success() {
+pub fn run(dir: &Path) -> Result<bool, String> {
+    if !crate::full_api_cargo("build", &dir.join("Cargo.toml"), &[], "exercise")? {
         return Ok(false);
     }
     let workspace = crate::workspace_root();
     let python = stripegen_python::python_with_sdk();
     let started = std::time::Instant::now();
-    let status = Command::new(target_dir.join("debug/exercise"))
+    let status = Command::new(crate::full_api_target_dir().join("debug/exercise"))
         .arg(dir.join("cases.json"))
         .arg(python)
         .arg(workspace.join("tests/conformance/send_requests.py"))
