@@ -1328,21 +1328,21 @@ impl<'de> ::serde::Deserialize<'de> for EventObject {
                 Some("climate.order") => {
                     Self::ClimateOrder(
                         super::from_buffered(&value.to_string())
-                            .map_err(<D::Error as ::serde::de::Error>::custom)?,
+                            .map_err(super::union_error::<D::Error>)?,
                     )
                 }
                 #[cfg(feature = "climate")]
                 Some("climate.product") => {
                     Self::ClimateProduct(
                         super::from_buffered(&value.to_string())
-                            .map_err(<D::Error as ::serde::de::Error>::custom)?,
+                            .map_err(super::union_error::<D::Error>)?,
                     )
                 }
                 #[cfg(feature = "identity")]
                 Some("identity.verification_session") => {
                     Self::IdentityVerificationSession(
                         super::from_buffered(&value.to_string())
-                            .map_err(<D::Error as ::serde::de::Error>::custom)?,
+                            .map_err(super::union_error::<D::Error>)?,
                     )
                 }
                 _ => Self::Unrecognized(value),

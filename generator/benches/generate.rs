@@ -1,5 +1,6 @@
 //! Generation time for the whole Stripe API (`spec/full/spec3-v524.yaml`), next to the time it
-//! takes merely to parse the same file into `openapiv3::OpenAPI`, the floor any generator pays.
+//! takes merely to parse the same file into `openapiv3::OpenAPI`, the floor any generator pays,
+//! and the time `spec-diff` takes to compare two whole releases (v450 -> v524).
 //! Run with `cargo bench -p stripegen --bench generate`.
 
 use std::hint::black_box;
@@ -34,5 +35,17 @@ fn generation(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, generation);
+fn spec_diff(c: &mut Criterion) {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/full");
+    let load = |name: &str| stripegen::load::load(&full.join(name), &[]).unwrap();
+    let (old, new) = (load("spec3-v450.yaml"), load("spec3-v524.yaml"));
+    let mut group = c.benchmark_group("spec-diff");
+    group.sample_size(10);
+    group.bench_function("v450_to_v524", |b| {
+        b.iter(|| stripegen::diff::diff(black_box(&old.api), black_box(&new.api)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, generation, spec_diff);
 criterion_main!(benches);

@@ -35,6 +35,30 @@ pub fn snake(name: &str) -> String {
     ident
 }
 
+/// The crate root's names that a generated module must not take: the runtime's module, its
+/// public modules (read from `templates/runtime/mod.rs`, so a new one is covered) and `lib`,
+/// the crate root's own file.
+fn reserved_module(name: &str) -> bool {
+    const RUNTIME_MOD: &str = include_str!("../../templates/runtime/mod.rs");
+    name == "runtime"
+        || name == "lib"
+        || RUNTIME_MOD.lines().any(|line| {
+            line.strip_prefix("pub mod ")
+                .and_then(|rest| rest.strip_suffix(';'))
+                == Some(name)
+        })
+}
+
+/// The module for a spec name (a namespace or a path segment): its `snake_case`, with `_api`
+/// added when the crate root already has that name (`/v1/blocking/...` -> `blocking_api`).
+pub fn module_name(name: &str) -> String {
+    let mut module = snake(name);
+    if reserved_module(&module) {
+        module.push_str("_api");
+    }
+    module
+}
+
 /// An `UpperCamelCase` identifier for a type or variant.
 pub fn pascal(name: &str) -> String {
     let mut ident = if is_plain_snake(name) {
@@ -146,6 +170,21 @@ pub fn plural(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_never_take_the_crate_roots_names() {
+        for (name, module) in [
+            ("blocking", "blocking_api"),
+            ("webhook", "webhook_api"),
+            ("runtime", "runtime_api"),
+            ("lib", "lib_api"),
+            ("webhook_endpoints", "webhook_endpoints"),
+            ("billing", "billing"),
+            ("type", "type_"),
+        ] {
+            assert_eq!(module_name(name), module, "{name}");
+        }
+    }
 
     #[test]
     fn identifiers_are_valid_rust() {

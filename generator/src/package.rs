@@ -8,6 +8,18 @@ const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.in");
 const README: &str = include_str!("../../templates/README.md.in");
 const LICENSE: &str = include_str!("../../templates/LICENSE.in");
 
+/// The features `templates/Cargo.toml.in` declares for the runtime (TLS, webhooks, ...), which no
+/// module feature may take: the keys of `[features]` above the module features.
+pub(crate) fn runtime_features() -> impl Iterator<Item = &'static str> {
+    CARGO_TOML
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('@') && !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim()))
+        .filter(|key| !key.starts_with('#'))
+}
+
 /// The `rust-version` of the generated crate: the newest `rust-version` among its dependencies'
 /// oldest accepted releases (see README.md, "Minimum supported Rust version").
 pub const RUST_VERSION: &str = "1.85";
@@ -182,6 +194,24 @@ mod tests {
         assert_eq!(build_metadata("2024-04-10; preview"), "2024-04-10--preview");
         assert_eq!(build_metadata("v1..2_x"), "v1.2-x");
         assert_eq!(build_metadata(""), "");
+    }
+
+    #[test]
+    fn runtime_features_are_read_from_the_manifest_template() {
+        let features: Vec<&str> = runtime_features().collect();
+        assert_eq!(
+            features,
+            [
+                "default",
+                "rustls",
+                "rustls-ring",
+                "native-tls",
+                "http2",
+                "webhooks",
+                "blocking",
+                "deserialize-params"
+            ]
+        );
     }
 
     #[test]

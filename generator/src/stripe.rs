@@ -8,7 +8,7 @@
 
 use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
-use crate::names::snake;
+use crate::names::module_name;
 use crate::schema::{
     array_items, custom_format, enum_values, object_view, string_enum, type_name, ObjectView,
 };
@@ -45,14 +45,15 @@ pub fn schema_name(reference: &str) -> Option<&str> {
 }
 
 /// The module of an operation: the first path segment after the version, `/v1/identity/...` ->
-/// `identity` (`root` for a path with no other segment).
+/// `identity` (`root` for a path with no other segment; see [`module_name`] for the names the
+/// crate root keeps).
 pub fn module_for_path(path: &str) -> String {
     let segment = path
         .split('/')
         .filter(|s| !s.is_empty())
         .find(|s| !is_version_segment(s))
         .unwrap_or("root");
-    snake(segment)
+    module_name(segment)
 }
 
 /// `v1`, `v2`: the API version at the start of a path.

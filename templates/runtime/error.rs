@@ -37,6 +37,11 @@ pub enum Error {
     },
     /// Parameters that could not be form-encoded.
     Encode(String),
+    /// A path given to [`Client::raw_request`](crate::Client::raw_request) that is not an API
+    /// path.
+    InvalidPath { path: String, reason: &'static str },
+    /// The HTTP client (its TLS backend) or a request could not be built: nothing was sent.
+    Build(reqwest::Error),
 }
 
 /// The details Stripe returns with an error status.
@@ -106,20 +111,26 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(e) = self.api_error() {
-            write!(f, "Stripe returned {} ({})", e.status, e.type_)?;
-            if let Some(message) = &e.message {
-                write!(f, ": {message}")?;
-            }
-            if let Some(param) = &e.param {
-                write!(f, " [param: {param}]")?;
-            }
-            if let Some(id) = &e.request_id {
-                write!(f, " [request: {id}]")?;
-            }
-            return Ok(());
-        }
         match self {
+            Self::InvalidRequest(e)
+            | Self::Authentication(e)
+            | Self::Card(e)
+            | Self::Permission(e)
+            | Self::RateLimit(e)
+            | Self::Idempotency(e)
+            | Self::Api(e) => {
+                write!(f, "Stripe returned {} ({})", e.status, e.type_)?;
+                if let Some(message) = &e.message {
+                    write!(f, ": {message}")?;
+                }
+                if let Some(param) = &e.param {
+                    write!(f, " [param: {param}]")?;
+                }
+                if let Some(id) = &e.request_id {
+                    write!(f, " [request: {id}]")?;
+                }
+                Ok(())
+            }
             Self::Connection(e) => write!(f, "could not reach Stripe: {e}"),
             Self::Timeout => f.write_str("Stripe did not answer in time"),
             Self::Deserialize {
@@ -135,7 +146,8 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::Encode(message) => write!(f, "could not encode the parameters: {message}"),
-            _ => Ok(()),
+            Self::InvalidPath { path, reason } => write!(f, "invalid API path `{path}`: {reason}"),
+            Self::Build(e) => write!(f, "could not build the HTTP client or request: {e}"),
         }
     }
 }
@@ -143,7 +155,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Connection(e) => Some(e),
+            Self::Connection(e) | Self::Build(e) => Some(e),
             _ => None,
         }
     }

@@ -5,6 +5,8 @@
 //! (such as `serde_path_to_error`) would be instantiated for every response type and made up a
 //! fifth of the generated crate's compiled code.
 
+use std::cell::RefCell;
+
 use serde::de::DeserializeOwned;
 
 /// A parse failure: the JSON path of the failing value (`data[3].status`, `.` for the whole
@@ -33,6 +35,7 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
 /// for unions' buffered alternatives: both share the compiled `Deserialize` of a type.
 #[inline]
 fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    forget_union_path();
     super::reader::read(text, |text, error| describe(text.as_bytes(), &error))
 }
 
@@ -41,11 +44,36 @@ fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
 /// shares the reader with response parsing (the error is converted inside `reader::read`, so the
 /// value is copied once); a union writes the text once, however many alternatives it tries.
 #[doc(hidden)]
-pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, BufferedFailure> {
+    forget_union_path();
     super::reader::read(text, |text, error| {
-        let failure = describe(text.as_bytes(), &error);
-        format!("{} (at `{}`)", failure.message, failure.path)
+        BufferedFailure(describe(text.as_bytes(), &error))
     })
+}
+
+/// Why a union's alternative did not parse from its buffered text, for [`union_error`].
+#[doc(hidden)]
+pub struct BufferedFailure(Failure);
+
+thread_local! {
+    /// The path, inside a union's value, of the failure [`union_error`] just raised, until the
+    /// parse that met the union describes its error. serde's `Error::custom` takes only a
+    /// message, so the path travels beside it rather than written into it and parsed back.
+    static UNION_INNER_PATH: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The deserializer's error for a union alternative that failed: the message, with the path
+/// inside the union kept for the parse that reports the failure (see `describe`).
+#[doc(hidden)]
+pub fn union_error<E: serde::de::Error>(BufferedFailure(failure): BufferedFailure) -> E {
+    UNION_INNER_PATH.with(|slot| *slot.borrow_mut() = Some(failure.path));
+    E::custom(failure.message)
+}
+
+/// Drops a path left by a union parsed through another deserializer (`serde_json::from_str`),
+/// which never asked for it.
+fn forget_union_path() {
+    UNION_INNER_PATH.with(|slot| slot.borrow_mut().take());
 }
 
 /// Finds the keys of a JSON object among a struct's field names, for generated `Deserialize`
@@ -193,25 +221,15 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, field: &'static str) ->
 fn describe(body: &[u8], error: &super::reader::Error) -> Failure {
     let at = path_at(body, error.offset());
     // A union (an event's `data.object`, say) parses its alternative from buffered JSON, and its
-    // error ends in `(at `inner path`)` (see `from_buffered`): the error's offset is the union's
-    // value, so the two paths are joined.
-    match split_inner_path(error.message()) {
-        Some((message, inner)) => Failure {
-            path: join_paths(&at, inner),
-            message: message.to_owned(),
-        },
-        None => Failure {
-            path: at,
-            message: error.message().to_owned(),
-        },
+    // error's offset is the union's value: the path inside it comes from `union_error`.
+    let path = match UNION_INNER_PATH.with(|slot| slot.borrow_mut().take()) {
+        Some(inner) => join_paths(&at, &inner),
+        None => at,
+    };
+    Failure {
+        path,
+        message: error.message().to_owned(),
     }
-}
-
-/// `message (at `path`)` as written by `from_buffered`, split into message and path.
-fn split_inner_path(message: &str) -> Option<(&str, &str)> {
-    let start = message.rfind(" (at `")?;
-    let inner = message[start + " (at `".len()..].strip_suffix("`)")?;
-    Some((&message[..start], inner))
 }
 
 /// `outer` followed by `inner`, where `.` is the path of the whole document.
@@ -343,9 +361,8 @@ mod tests {
         struct Union;
         impl<'de> serde::Deserialize<'de> for Union {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use serde::de::Error as _;
                 let value = serde_json::Value::deserialize(deserializer)?;
-                from_buffered::<Page>(&value.to_string()).map_err(D::Error::custom)?;
+                from_buffered::<Page>(&value.to_string()).map_err(union_error::<D::Error>)?;
                 Ok(Union)
             }
         }
@@ -398,6 +415,44 @@ mod tests {
         assert_eq!(join_paths(".", "a"), "a");
         assert_eq!(join_paths("a", "."), "a");
         assert_eq!(join_paths("a", "[2].b"), "a[2].b");
+    }
+
+    #[test]
+    fn a_union_path_left_by_another_deserializer_is_not_reused() {
+        #[derive(Debug)]
+        struct Union;
+        impl<'de> serde::Deserialize<'de> for Union {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                from_buffered::<Page>(&value.to_string()).map_err(union_error::<D::Error>)?;
+                Ok(Union)
+            }
+        }
+        // serde_json meets the union and never asks for the path inside it ...
+        assert!(serde_json::from_str::<Union>(r#"{"data": [], "has_more": "no"}"#).is_err());
+        // ... so the next failure is reported at its own path only.
+        let (path, _) = failure::<Page>(r#"{"data": [], "has_more": 1}"#);
+        assert_eq!(path, "has_more");
+    }
+
+    #[test]
+    fn messages_are_reported_as_written() {
+        #[derive(Debug)]
+        struct Picky;
+        impl<'de> serde::Deserialize<'de> for Picky {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                serde_json::Value::deserialize(deserializer)?;
+                Err(D::Error::custom("not this (at `x`)"))
+            }
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            picky: Picky,
+        }
+        let (path, message) = failure::<Outer>(r#"{"picky": 1}"#);
+        assert_eq!((path.as_str(), message.as_str()), ("picky", "not this (at `x`)"));
     }
 
     #[test]

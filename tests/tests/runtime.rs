@@ -1,8 +1,8 @@
-//! The runtime's behaviours (DESIGN.md section 5) against local servers on 127.0.0.1: per-request
+//! The runtime's behaviours (those of Stripe's own SDKs) against local servers on 127.0.0.1: per-request
 //! options, auto-pagination in both directions, timeouts, dropped connections, every error
 //! variant and the identifying headers.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::TryStreamExt;
 use serde_json::{json, Value};
@@ -208,12 +208,11 @@ async fn a_slow_answer_times_out_per_client_and_per_request() {
         .max_network_retries(0)
         .build()
         .unwrap();
-    let started = Instant::now();
+    // Without the timeout, the answer would arrive after 3 s, as a success.
     let err = WebhookEndpoint::retrieve(&client, &id, &Default::default())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(2));
 
     let client = client_for(&server.uri())
         .with_options(RequestOptions::new().timeout(Duration::from_millis(200)));

@@ -168,11 +168,8 @@ fn real_stripe_releases() {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/full");
     let old = load(&full.join("spec3-v450.yaml"));
     let new = load(&full.join("spec3-v524.yaml"));
-    let started = std::time::Instant::now();
+    // How long this takes is measured by `cargo bench -p stripegen --bench generate`.
     let diff = diff(&old.api, &new.api);
-    let elapsed = started.elapsed();
-    eprintln!("diffed v450 -> v524 in {elapsed:?}: {}", diff.summary());
-    assert!(elapsed.as_secs() < 3, "the diff took {elapsed:?}");
 
     // `/v1/payment_method_domains` only exists in v524.
     let op = entry(
@@ -315,16 +312,8 @@ fn every_consecutive_pair_of_releases() {
         .windows(2)
         .zip(stripegen_tests::RELEASES.windows(2))
     {
-        let started = std::time::Instant::now();
         let diff = diff(&pair[0].api, &pair[1].api);
         let (markdown, json) = (diff.to_markdown(), diff.to_json());
-        eprintln!(
-            "{} -> {}: {} in {:?}",
-            names[0],
-            names[1],
-            diff.summary(),
-            started.elapsed()
-        );
         assert!(!diff.entries.is_empty(), "{names:?}: no changes found");
         assert!(markdown.starts_with(&diff.summary()), "{names:?}");
         assert!(json.starts_with("{"), "{names:?}");

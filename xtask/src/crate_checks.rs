@@ -11,8 +11,15 @@
 //! 3. The consumer's dependency graph (resolved by Cargo's MSRV-aware resolver for the generated
 //!    crate's `rust-version`) holds no package that declares a newer `rust-version`.
 //! 4. `cargo tree -d` for the consumer with default features shows no duplicated package.
-//! 5. `cargo package -p stripe-api` (which builds the packaged crate on its own) succeeds.
-//! 6. `cargo doc -p stripe-api --all-features` has no warning (`RUSTDOCFLAGS=-D warnings`): the
+//! 5. A copy of the consumer is built the way a new user builds: no lockfile, the newest
+//!    compatible release of every dependency whatever its `rust-version`, warnings denied
+//!    (`RUSTFLAGS=-D warnings`, which Cargo applies to the path crates, not to crates.io ones).
+//!    It runs with default features, with `--no-default-features --features identity` and with
+//!    `blocking` added. This is the one lockfile-free build CI makes, on purpose: every other
+//!    crate shares the workspace's `Cargo.lock`. A new dependency release that breaks users
+//!    (a deprecation, a new lint) fails here first.
+//! 6. `cargo package -p stripe-api` (which builds the packaged crate on its own) succeeds.
+//! 7. `cargo doc -p stripe-api --all-features` has no warning (`RUSTDOCFLAGS=-D warnings`): the
 //!    docs users read (spec descriptions turned into rustdoc, module overviews, links) are sound.
 //!
 //! Everything builds in `target/crate-checks`, apart from the workspace's own builds (whose
@@ -149,6 +156,8 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
     }
     println!("cargo tree -d for the consumer: no duplicates");
 
+    new_user_consumer(root, &target)?;
+
     step(
         "cargo package -p stripe-api",
         cargo(root)
@@ -164,6 +173,66 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
     )?;
     println!("crate checks passed in {:.0?}", started.elapsed());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Step 5: a copy of `tests/consumer/` in `target/new-user-consumer`, resolved afresh and built
+/// with warnings denied, for each feature set a new user starts from.
+fn new_user_consumer(root: &Path, target: &Path) -> Result<(), String> {
+    let dir = target.join("new-user-consumer");
+    let generated = root.join("generated");
+    let generated = generated
+        .to_str()
+        .ok_or("the checkout's path is not UTF-8")?;
+    let manifest = std::fs::read_to_string(root.join("tests/consumer/Cargo.toml"))
+        .map_err(|e| format!("tests/consumer/Cargo.toml: {e}"))?;
+    let local_path = r#"path = "../../generated""#;
+    if !manifest.contains(local_path) {
+        return Err(format!("tests/consumer/Cargo.toml has no `{local_path}`"));
+    }
+    let manifest = manifest.replace(local_path, &format!("path = {generated:?}"));
+    let source = std::fs::read_to_string(root.join("tests/consumer/src/main.rs"))
+        .map_err(|e| format!("tests/consumer/src/main.rs: {e}"))?;
+    let _ = std::fs::remove_file(dir.join("Cargo.lock"));
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(dir.join("Cargo.toml"), manifest)
+        .and_then(|()| std::fs::write(dir.join("src/main.rs"), source))
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+
+    let new_user_cargo = || {
+        let mut command = cargo(root);
+        command
+            .env("CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS", "allow")
+            .env("RUSTFLAGS", "-D warnings")
+            .arg("--quiet");
+        command
+    };
+    step(
+        "new-user consumer: cargo generate-lockfile (newest versions)",
+        new_user_cargo()
+            .arg("generate-lockfile")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml")),
+    )?;
+    for (label, features) in [
+        ("default features", &[][..]),
+        (
+            "default-features = false, identity",
+            &["--no-default-features", "--features", "identity"][..],
+        ),
+        ("default features and blocking", &["--features", "blocking"][..]),
+    ] {
+        step(
+            &format!("new-user consumer, -D warnings ({label})"),
+            new_user_cargo()
+                .arg("run")
+                .arg("--manifest-path")
+                .arg(dir.join("Cargo.toml"))
+                .arg("--target-dir")
+                .arg(target.join("new-user"))
+                .args(features),
+        )?;
+    }
+    Ok(())
 }
 
 fn cargo(root: &Path) -> Command {

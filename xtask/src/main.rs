@@ -272,6 +272,16 @@ fn full_api_target_dir() -> PathBuf {
     workspace_root().join("target/full-api")
 }
 
+/// Gives the crate in `dir`, a workspace of its own, this workspace's `Cargo.lock`: every crate
+/// CI builds resolves its dependencies as the workspace does (Cargo adds what the lockfile
+/// lacks), except the new-user consumer of `crate-checks`, which has no lockfile on purpose.
+pub(crate) fn use_workspace_lockfile(dir: &Path) -> Result<(), String> {
+    let lockfile = dir.join("Cargo.lock");
+    std::fs::copy(workspace_root().join("Cargo.lock"), &lockfile)
+        .map(drop)
+        .map_err(|e| format!("cannot copy Cargo.lock to {}: {e}", lockfile.display()))
+}
+
 /// Generates the crate of a whole spec into `out`, as a workspace of its own with this
 /// workspace's `Cargo.lock`. Returns its package name.
 fn write_full_api(spec: &Path, overlays: &[PathBuf], out: &Path) -> Result<String, String> {
@@ -295,8 +305,7 @@ fn write_full_api(spec: &Path, overlays: &[PathBuf], out: &Path) -> Result<Strin
         manifest.push_str("\n# Built on its own, outside the stripegen workspace.\n[workspace]\n");
     }
     let changes = output.write(out).map_err(|e| e.to_string())?;
-    std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock"))
-        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    use_workspace_lockfile(out)?;
     let lines: usize = output.files.values().map(|text| text.lines().count()).sum();
     println!(
         "{}: generated {} files ({lines} lines) in {:.2?} ({changes})",

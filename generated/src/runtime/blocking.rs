@@ -32,7 +32,8 @@ use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::client::{Client as AsyncClient, RequestOptions};
+use super::client::Client as AsyncClient;
+use super::options::RequestOptions;
 use super::error::Error;
 use super::pagination::ListStream;
 

@@ -7,8 +7,9 @@ use futures_util::Stream;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::client::{decode, push_pair, Client, Method};
+use super::client::{decode, Client, Method};
 use super::error::Error;
+use super::form::Pairs;
 use super::types::{HasId, List};
 
 /// Every item of a list, across pages, as a `Stream` (use `futures::TryStreamExt` to consume it).
@@ -17,8 +18,8 @@ pub type ListStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 struct Pager<T> {
     client: Client,
     path: String,
-    /// The call's query pairs without the cursor.
-    query: Vec<String>,
+    /// The call's query pairs without the cursor, unescaped.
+    query: Pairs,
     /// Walking towards older objects with `starting_after`, or newer ones with `ending_before`.
     backward: bool,
     cursor: Option<String>,
@@ -48,20 +49,22 @@ impl Client {
             buffered: Vec::new(),
             finished: false,
         };
-        let encoded = match self.encode(Some(params)) {
-            Ok(encoded) => encoded,
+        let pairs = match self.encode(Some(params)) {
+            Ok(pairs) => pairs,
             Err(error) => return Box::pin(futures_util::stream::once(async { Err(error) })),
         };
-        for pair in encoded.split('&').filter(|p| !p.is_empty()) {
-            if let Some(id) = pair.strip_prefix("ending_before=") {
-                pager.backward = true;
-                pager.cursor = Some(id.to_owned());
-            } else if let Some(id) = pair.strip_prefix("starting_after=") {
-                if !pager.backward {
-                    pager.cursor = Some(id.to_owned());
+        for (key, value) in pairs {
+            match key.as_str() {
+                "ending_before" => {
+                    pager.backward = true;
+                    pager.cursor = Some(value);
                 }
-            } else {
-                pager.query.push(pair.to_owned());
+                "starting_after" => {
+                    if !pager.backward {
+                        pager.cursor = Some(value);
+                    }
+                }
+                _ => pager.query.push((key, value)),
             }
         }
         Box::pin(futures_util::stream::unfold(pager, next_item))
@@ -105,18 +108,18 @@ where
 }
 
 async fn fetch_page<T: DeserializeOwned>(pager: &Pager<T>) -> Result<List<T>, Error> {
-    let mut query = pager.query.join("&");
+    let mut query = pager.query.clone();
     if let Some(cursor) = &pager.cursor {
         let key = if pager.backward {
             "ending_before"
         } else {
             "starting_after"
         };
-        push_pair(&mut query, key, cursor);
+        query.push((key.to_owned(), cursor.clone()));
     }
     let (meta, body) = pager
         .client
-        .execute(Method::Get, &pager.path, query)
+        .execute(Method::Get, &pager.path, &query)
         .await?;
     decode(meta.status, meta.request_id, &body)
 }

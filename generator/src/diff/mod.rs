@@ -29,7 +29,7 @@
 //!
 //! A change is **breaking** when code written against the crate generated from OLD may stop
 //! compiling against the crate generated from NEW. The generated crate (ARCHITECTURE.md,
-//! "Lowering rules") makes enums `#[non_exhaustive]` with an `Unknown` catch-all and response
+//! "Lowering rules") makes enums `#[non_exhaustive]` with an `Unrecognized` catch-all and response
 //! structs `#[non_exhaustive]`; a field is `T` when it is required and not nullable, otherwise
 //! `Option<T>` (top-level query and path parameters: `T` exactly when required). Request
 //! parameter structs are assumed to be built with `new(required…)` or `..Default::default()`, so
@@ -61,7 +61,7 @@
 //! | field becomes required and non-nullable: `Option<T>` -> `T` | **yes** | the field's type changes too |
 //! | field `required`/`nullable` changed, Rust type stays `Option<T>` | no | e.g. an optional field that becomes nullable |
 //! | a union (`anyOf`/`oneOf`, `expandable` with several targets) gains or loses an alternative | **yes** | a type change; conservative: untagged unions are exhaustive enums (those dispatched on `object` are `#[non_exhaustive]`, but are not told apart) |
-//! | field enum value added | no | enums are `#[non_exhaustive]`, unknown values land in `Unknown` |
+//! | field enum value added | no | enums are `#[non_exhaustive]`, unknown values land in `Unrecognized` |
 //! | field enum value removed | **yes** | the variant disappears (code naming it stops compiling) |
 //! | anything else (e.g. a path item `$ref` that names no path item) | no | reported for information only |
 //!

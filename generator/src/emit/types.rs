@@ -348,7 +348,7 @@ pub(super) fn union(
                 let value = ::serde_json::Value::deserialize(deserializer)?;
                 let object = value.get("object").and_then(::serde_json::Value::as_str);
                 Ok(match object {
-                    #(#variant_gates Some(#objects) => Self::#names(super::from_buffered(&value.to_string()).map_err(<D::Error as ::serde::de::Error>::custom)?),)*
+                    #(#variant_gates Some(#objects) => Self::#names(super::from_buffered(&value.to_string()).map_err(super::union_error::<D::Error>)?),)*
                     _ => Self::#unknown(value),
                 })
             }

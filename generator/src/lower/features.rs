@@ -14,19 +14,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::*;
 
-/// The features of the crate's runtime (`templates/Cargo.toml.in`), which no module feature may
-/// take.
-const RUNTIME_FEATURES: &[&str] = &[
-    "default",
-    "rustls",
-    "native-tls",
-    "http2",
-    "webhooks",
-    "blocking",
-    "deserialize-params",
-    ALL_MODULES_FEATURE,
-];
-
 /// A type, by module and name.
 type Key = (String, String);
 
@@ -218,7 +205,10 @@ fn for_each_gate(api: &mut Api, visit: &mut impl FnMut(&mut Gate)) {
 /// Gives each module with resources or calls a feature: its name, unless a runtime feature (or
 /// another module's feature) has it.
 fn name_features(api: &mut Api) {
-    let mut taken: BTreeSet<String> = RUNTIME_FEATURES.iter().map(|f| f.to_string()).collect();
+    let mut taken: BTreeSet<String> = crate::package::runtime_features()
+        .chain([ALL_MODULES_FEATURE])
+        .map(str::to_owned)
+        .collect();
     for module in &mut api.modules {
         let owns_resources = module.types.iter().any(|def| {
             matches!(

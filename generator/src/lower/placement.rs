@@ -27,15 +27,13 @@ use openapiv3::{ReferenceOr, Schema};
 use super::Lowerer;
 use crate::error::Result;
 use crate::ir::TypeRef;
-use crate::names::{pascal, plural, snake};
+use crate::names::{module_name, pascal, plural, snake};
 use crate::stripe::{
     id_always_present, is_resource, list_item_schema, schema_name, success_schema,
 };
 
 /// Module for component schemas that belong to no resource or namespace.
 pub(super) const SHARED_MODULE: &str = "shared";
-/// Names the runtime defines at the crate root; generated modules must not shadow them.
-const RESERVED_MODULES: &[&str] = &["runtime", "webhook", "lib"];
 /// A project overlay's choice of module for a schema.
 const MODULE_EXTENSION: &str = "x-stripegen-module";
 /// A project overlay's choice of Rust name for a schema.
@@ -111,14 +109,6 @@ impl<'a> Lowerer<'a> {
             let base = name.strip_prefix("deleted_").unwrap_or(name);
             placement.id = ids.get(base).cloned();
         }
-        for reserved in RESERVED_MODULES {
-            if self.modules.contains_key(*reserved) {
-                return Err(self.err(
-                    "#/components/schemas",
-                    format!("module name `{reserved}` is reserved for the runtime"),
-                ));
-            }
-        }
         Ok(())
     }
 
@@ -186,17 +176,17 @@ impl<'s> Homes<'s> {
     /// The module a schema names itself: by overlay, namespace, deleted twin or resource name.
     fn own_module(&self, name: &str, schema: &Schema) -> Option<String> {
         if let Some(module) = extension(schema, MODULE_EXTENSION) {
-            return Some(snake(module));
+            return Some(module_name(module));
         }
         if let Some((namespace, _)) = name.split_once('.') {
-            return Some(snake(namespace));
+            return Some(module_name(namespace));
         }
         if let Some(base) = name.strip_prefix("deleted_") {
             if let Some(base_schema) = self.schemas.get(base) {
                 return Some(self.module_of(base, base_schema));
             }
         }
-        is_resource(schema).then(|| snake(&plural(name)))
+        is_resource(schema).then(|| module_name(&plural(name)))
     }
 }
 

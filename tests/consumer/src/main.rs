@@ -1,25 +1,48 @@
 //! Uses the generated crate as a dependent crate would, offline: builds a client (TLS setup
 //! included), makes a call and pages through a list against a closed local port (each must fail
-//! with a connection error), and verifies a webhook signed with the crate's own test helper.
+//! with a connection error), the same from blocking code (feature `blocking`), and verifies a
+//! webhook signed with the crate's own test helper (feature `webhooks`).
 
 use futures_util::StreamExt;
 use stripe_api::identity::{ListVerificationSessions, VerificationSession};
 use stripe_api::{Client, Error};
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    // A real client: the TLS backend is initialised here.
-    let _ = Client::new("sk_test_consumer");
-    let client = Client::builder("sk_test_consumer")
+fn main() {
+    // Blocking calls run outside any async runtime, as in a program without one.
+    #[cfg(feature = "blocking")]
+    blocking_calls();
+
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async_calls());
+
+    #[cfg(feature = "webhooks")]
+    webhook();
+}
+
+/// A client for a closed local port, which fails at once.
+fn unreachable_client() -> Client {
+    Client::builder("sk_test_consumer")
         .base_url("http://127.0.0.1:9")
         .max_network_retries(0)
         .build()
-        .expect("client");
+        .expect("client")
+}
 
-    let params = ListVerificationSessions {
+fn list_params() -> ListVerificationSessions {
+    ListVerificationSessions {
         limit: Some(3),
         ..Default::default()
-    };
+    }
+}
+
+async fn async_calls() {
+    // A real client: the TLS backend is initialised here.
+    let _ = Client::new("sk_test_consumer");
+    let client = unreachable_client();
+    let params = list_params();
     match VerificationSession::list(&client, &params).await {
         Err(Error::Connection(_)) => println!("call: connection error, as expected"),
         other => panic!("call: expected a connection error, got {other:?}"),
@@ -30,9 +53,23 @@ async fn main() {
         Some(Err(Error::Connection(_))) => println!("pagination: connection error, as expected"),
         other => panic!("pagination: expected a connection error, got {other:?}"),
     }
+}
 
-    #[cfg(feature = "webhooks")]
-    webhook();
+#[cfg(feature = "blocking")]
+fn blocking_calls() {
+    let client = stripe_api::blocking::Client::from_async(unreachable_client()).expect("runtime");
+    let params = list_params();
+    match client.call(VerificationSession::list(&client, &params)) {
+        Err(Error::Connection(_)) => println!("blocking call: connection error, as expected"),
+        other => panic!("blocking call: expected a connection error, got {other:?}"),
+    }
+    let mut sessions = client.iter(VerificationSession::list_all(&client, &params));
+    match sessions.next() {
+        Some(Err(Error::Connection(_))) => {
+            println!("blocking pagination: connection error, as expected")
+        }
+        other => panic!("blocking pagination: expected a connection error, got {other:?}"),
+    }
 }
 
 #[cfg(feature = "webhooks")]

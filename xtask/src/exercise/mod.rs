@@ -129,7 +129,7 @@ wiremock = "0.6"
             std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    Ok(())
+    crate::use_workspace_lockfile(dir)
 }
 
 /// Builds the harness in `dir` (warnings are errors, in it and in the crate it exercises) and
