@@ -8,6 +8,7 @@
 //! `spec-diff` agree on what each of Stripe's conventions is.
 
 pub mod changelog;
+pub mod cli;
 pub mod diff;
 pub mod docs;
 pub mod emit;
