@@ -50,7 +50,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) fn spec_defect(problem: &str, target: &str, change: &str) -> String {
     format!(
         "the spec itself is defective: {problem}. Repair it with an overlay (OpenAPI Overlay \
-         1.0, given with `--overlays FILE`; see `spec/overlays/` for examples) holding the action \
+         1.0, given with `--overlay FILE`; see `spec/overlays/` for examples) holding the action \
          `{{target: \"{target}\", {change}}}`"
     )
 }

@@ -8,6 +8,7 @@
 //! `spec-diff` agree on what each of Stripe's conventions is.
 
 pub mod changelog;
+pub mod cli;
 pub mod diff;
 pub mod docs;
 pub mod emit;
@@ -62,26 +63,6 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Applies a package option of the command lines (`stripegen` and `cargo xtask regenerate`
-    /// share them): `--crate-name N`, `--crate-version V`, `--publish`, `--no-publish`,
-    /// `--repository URL`. `value` gives the option's argument. Returns `Ok(false)` for any other
-    /// option.
-    pub fn set_package_option<E>(
-        &mut self,
-        option: &str,
-        value: impl FnOnce() -> std::result::Result<String, E>,
-    ) -> std::result::Result<bool, E> {
-        match option {
-            "--crate-name" => self.crate_name = value()?,
-            "--crate-version" => self.crate_version = value()?,
-            "--publish" => self.publish = true,
-            "--no-publish" => self.publish = false,
-            "--repository" => self.repository = Some(value()?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-
     /// The configuration that produces this workspace's checked-in `generated/` crate:
     /// `spec/stripe.yaml` with every overlay in `spec/overlays/`.
     pub fn for_workspace(root: &std::path::Path) -> Result<Self> {

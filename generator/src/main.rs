@@ -1,5 +1,6 @@
-//! Command-line front end: `stripegen --spec FILE [--overlays DIR|FILE]... --out DIR
-//! [--crate-name NAME] [--crate-version X.Y.Z] [--publish] [--repository URL] [--check]`.
+//! Command-line front end: `stripegen --spec FILE [--overlay PATH]... --out DIR [--check]
+//! [--crate-name NAME] [--crate-version X.Y.Z] [--publish | --no-publish] [--repository URL]`
+//! (`stripegen --help` says what each does).
 //!
 //! Besides the crate, `--out` gets `openapi.json` (the spec as loaded) and `CHANGELOG.md`, which
 //! gains an entry whenever the spec differs from the one recorded there.
@@ -7,13 +8,28 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stripegen::{load, Config};
+use clap::Parser;
+use stripegen::cli::{PackageOptions, SpecOptions};
+use stripegen::Config;
 
-const USAGE: &str = "usage: stripegen --spec FILE [--overlays DIR|FILE]... --out DIR \
-[--crate-name NAME] [--crate-version X.Y.Z] [--publish | --no-publish] [--repository URL] [--check]";
+/// Generates a typed Rust client crate from Stripe's OpenAPI spec.
+#[derive(Debug, Parser)]
+#[command(name = "stripegen", version)]
+struct Cli {
+    #[command(flatten)]
+    source: SpecOptions,
+    /// Directory of the generated crate (also gets openapi.json and CHANGELOG.md)
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Only compare with --out: list its stale files and fail if any
+    #[arg(long)]
+    check: bool,
+    #[command(flatten)]
+    package: PackageOptions,
+}
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    match run(&Cli::parse()) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -22,49 +38,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Vec<String>) -> Result<ExitCode, String> {
-    let mut spec = None;
-    let mut overlays = Vec::new();
-    let mut out = None;
-    let mut config = Config::default();
-    let mut check = false;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--spec" => spec = Some(PathBuf::from(value()?)),
-            "--overlays" => {
-                let path = PathBuf::from(value()?);
-                if path.is_dir() {
-                    overlays.extend(load::overlay_files(&path).map_err(|e| e.to_string())?);
-                } else {
-                    overlays.push(path);
-                }
-            }
-            "--out" => out = Some(PathBuf::from(value()?)),
-            "--check" => check = true,
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            other => {
-                if !config.set_package_option(other, value)? {
-                    return Err(format!("unknown argument `{other}`\n{USAGE}"));
-                }
-            }
-        }
-    }
-    let (Some(spec), Some(out)) = (spec, out) else {
-        return Err(USAGE.to_string());
+fn run(cli: &Cli) -> Result<ExitCode, String> {
+    let mut config = Config {
+        spec: cli.source.spec.clone(),
+        overlays: cli.source.overlay_files().map_err(|e| e.to_string())?,
+        ..Config::default()
     };
-    config.spec = spec;
-    config.overlays = overlays;
-    let (output, _) = stripegen::regenerate(&config, &out).map_err(|e| e.to_string())?;
-    if check {
-        let changes = output.check(&out).map_err(|e| e.to_string())?;
+    cli.package.apply(&mut config);
+    let out = &cli.out;
+    let (output, _) = stripegen::regenerate(&config, out).map_err(|e| e.to_string())?;
+    if cli.check {
+        let changes = output.check(out).map_err(|e| e.to_string())?;
         for path in changes.paths() {
             eprintln!("stale: {}", out.join(path).display());
         }
@@ -74,7 +58,17 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
             ExitCode::FAILURE
         });
     }
-    let changes = output.write(&out).map_err(|e| e.to_string())?;
+    let changes = output.write(out).map_err(|e| e.to_string())?;
     println!("{}: {changes}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

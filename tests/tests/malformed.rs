@@ -229,7 +229,7 @@ fn template_param_without_parameter() {
         "template_param_without_parameter.yaml",
         "#/paths/~1v1~1things~1{thing}/post/parameters: ",
         "the spec itself is defective: `{thing}` in the path template has no path parameter. \
-         Repair it with an overlay (OpenAPI Overlay 1.0, given with `--overlays FILE`; see \
+         Repair it with an overlay (OpenAPI Overlay 1.0, given with `--overlay FILE`; see \
          `spec/overlays/` for examples) holding the action \
          `{target: \"$.paths['/v1/things/{thing}'].post\", update: {parameters: [{name: thing, \
          in: path, required: true, schema: {type: string}}]}}`",

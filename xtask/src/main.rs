@@ -1,38 +1,69 @@
 //! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`,
 //! `cargo xtask spec-diff OLD NEW [--json]`,
-//! `cargo xtask full-api --spec PATH --out DIR [--overlay FILE]... [--exercise FIXTURES]`,
-//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]`.
+//! `cargo xtask full-api --spec PATH --out DIR [--overlay PATH]... [--exercise FIXTURES]`,
+//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]` (`cargo xtask help` says more).
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+use stripegen::cli::{PackageOptions, SpecOptions};
 use stripegen::Config;
 
 mod bench;
+#[cfg(test)]
+mod cli_tests;
 mod crate_checks;
 mod exercise;
 
+/// Maintainer tasks of the stripegen workspace.
+#[derive(Debug, Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask")]
+struct Xtask {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerate generated/ from spec/ and print what changed (with --check, only compare)
+    Regenerate {
+        /// Only compare: list generated/'s stale files and fail if any
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        package: PackageOptions,
+    },
+    /// Print the semantic diff of two specs, breaking changes marked
+    SpecDiff {
+        /// The older spec
+        old: PathBuf,
+        /// The newer spec
+        new: PathBuf,
+        /// Print JSON instead of Markdown
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate the crate of a whole spec and compile it, warnings denied
+    FullApi(FullApi),
+    /// Check the generated crate as its users get it (features, consumer, MSRV, packaging)
+    CrateChecks,
+    /// Measure every benchmark target and print the table
+    Bench {
+        /// Runs of each measurement (the table shows medians with min-max)
+        #[arg(long, value_name = "N", default_value = "3")]
+        runs: NonZeroUsize,
+    },
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["regenerate", options @ ..] => regenerate(options),
-        ["spec-diff", old, new] => spec_diff(old, new, false),
-        ["spec-diff", old, new, "--json"] | ["spec-diff", "--json", old, new] => {
-            spec_diff(old, new, true)
-        }
-        ["full-api", options @ ..] => FullApi::parse(options).and_then(|task| task.run()),
-        ["crate-checks"] => crate_checks::run(&workspace_root()),
-        ["bench"] => bench::run(&workspace_root(), 3),
-        ["bench", "--runs", runs] => match runs.parse() {
-            Ok(runs) if runs > 0 => bench::run(&workspace_root(), runs),
-            _ => Err(format!("--runs takes a positive number, not `{runs}`")),
-        },
-        _ => Err(USAGE.to_string()),
+    let result = match Xtask::parse().task {
+        Task::Regenerate { check, package } => regenerate(check, &package),
+        Task::SpecDiff { old, new, json } => spec_diff(&old, &new, json),
+        Task::FullApi(task) => task.run(),
+        Task::CrateChecks => crate_checks::run(&workspace_root()),
+        Task::Bench { runs } => bench::run(&workspace_root(), runs.get()),
     };
     match result {
         Ok(code) => code,
@@ -43,14 +74,6 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask regenerate [--check] [--crate-name NAME] [--crate-version X.Y.Z]
-                                [--publish | --no-publish] [--repository URL]
-       cargo xtask spec-diff OLD NEW [--json]
-       cargo xtask full-api --spec PATH --out DIR [--overlay FILE]... [--exercise FIXTURES]
-       cargo xtask crate-checks
-       cargo xtask bench [--runs N]";
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -58,26 +81,12 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Regenerates `generated/` (with `--check`, only compares). The package options override the
+/// Regenerates `generated/` (with `check`, only compares). The package options override the
 /// workspace's (`Config::for_workspace`); a check must be given the same ones.
-fn regenerate(options: &[&str]) -> Result<ExitCode, String> {
+fn regenerate(check: bool, package: &PackageOptions) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut config = Config::for_workspace(&root).map_err(|e| e.to_string())?;
-    let mut check = false;
-    let mut options = options.iter();
-    while let Some(&option) = options.next() {
-        let value = || {
-            options
-                .next()
-                .map(|v| v.to_string())
-                .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))
-        };
-        match option {
-            "--check" => check = true,
-            other if config.set_package_option(other, value)? => {}
-            _ => return Err(USAGE.to_string()),
-        }
-    }
+    package.apply(&mut config);
     let out = root.join("generated");
     let (output, update) = stripegen::regenerate(&config, &out).map_err(|e| e.to_string())?;
     if check {
@@ -107,9 +116,9 @@ fn regenerate(options: &[&str]) -> Result<ExitCode, String> {
 
 /// Prints the semantic diff of two specs (Markdown, or JSON with `--json`). Succeeds whatever the
 /// diff says; fails only when a spec can't be read.
-fn spec_diff(old: &str, new: &str, json: bool) -> Result<ExitCode, String> {
-    let old = stripegen::load::load(Path::new(old), &[]).map_err(|e| e.to_string())?;
-    let new = stripegen::load::load(Path::new(new), &[]).map_err(|e| e.to_string())?;
+fn spec_diff(old: &Path, new: &Path, json: bool) -> Result<ExitCode, String> {
+    let old = stripegen::load::load(old, &[]).map_err(|e| e.to_string())?;
+    let new = stripegen::load::load(new, &[]).map_err(|e| e.to_string())?;
     let diff = stripegen::diff::diff_generated(&old, &new);
     if json {
         println!("{}", diff.to_json());
@@ -132,44 +141,24 @@ pub(crate) const RUNTIME_DEFAULT_FEATURES: &str = "rustls,http2,webhooks";
 /// Without `exercise`, with `cargo check`; with it (Stripe's fixtures for the spec), the crate
 /// with every module is built into the whole-API exercise, which is then run (see [`exercise`]),
 /// and the subsets are built too (a check would build every dependency again as metadata).
-/// `overlays` repair the spec (CI's whole-API checks use none but those).
+/// Overlays repair the spec (CI's whole-API checks use none but those).
+#[derive(Debug, clap::Args)]
 struct FullApi {
-    spec: PathBuf,
-    overlays: Vec<PathBuf>,
+    #[command(flatten)]
+    source: SpecOptions,
+    /// Directory to generate the crate into (a workspace of its own)
+    #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Stripe's fixtures for the spec: build and run the whole-API exercise with them
+    #[arg(long, value_name = "FIXTURES")]
     exercise: Option<PathBuf>,
 }
 
 impl FullApi {
-    fn parse(options: &[&str]) -> Result<Self, String> {
-        let (mut spec, mut out, mut overlays, mut exercise) = (None, None, Vec::new(), None);
-        let mut options = options.iter();
-        while let Some(&option) = options.next() {
-            let value = options
-                .next()
-                .map(PathBuf::from)
-                .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))?;
-            match option {
-                "--spec" => spec = Some(value),
-                "--out" => out = Some(value),
-                "--overlay" => overlays.push(value),
-                "--exercise" => exercise = Some(value),
-                _ => return Err(USAGE.to_string()),
-            }
-        }
-        match (spec, out) {
-            (Some(spec), Some(out)) => Ok(Self {
-                spec,
-                overlays,
-                out,
-                exercise,
-            }),
-            _ => Err(USAGE.to_string()),
-        }
-    }
-
     fn run(&self) -> Result<ExitCode, String> {
-        let crate_name = write_full_api(&self.spec, &self.overlays, &self.out)?;
+        let spec = &self.source.spec;
+        let overlays = self.source.overlay_files().map_err(|e| e.to_string())?;
+        let crate_name = write_full_api(spec, &overlays, &self.out)?;
         let mut runs: Vec<(String, Vec<String>)> = Vec::new();
         let command = match &self.exercise {
             Some(fixtures) => {
@@ -180,14 +169,7 @@ impl FullApi {
                         .and_then(|n| n.to_str())
                         .unwrap_or("full-api")
                 ));
-                exercise::write(
-                    &self.spec,
-                    &self.overlays,
-                    fixtures,
-                    &crate_name,
-                    &self.out,
-                    &harness,
-                )?;
+                exercise::write(spec, &overlays, fixtures, &crate_name, &self.out, &harness)?;
                 if !exercise::run(&harness)? {
                     return Ok(ExitCode::FAILURE);
                 }

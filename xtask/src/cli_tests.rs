@@ -1,0 +1,86 @@
+//! `cargo xtask`'s command line: every task parses as it did before clap.
+
+use clap::{CommandFactory, Parser};
+
+use crate::{Task, Xtask};
+
+fn parse(args: &[&str]) -> Result<Task, clap::Error> {
+    Xtask::try_parse_from(std::iter::once("xtask").chain(args.iter().copied())).map(|x| x.task)
+}
+
+#[test]
+fn command_line_is_consistent() {
+    Xtask::command().debug_assert();
+}
+
+#[test]
+fn regenerate_takes_check_and_the_package_options() {
+    let Ok(Task::Regenerate { check, package }) = parse(&[
+        "regenerate",
+        "--check",
+        "--crate-version",
+        "1.0.0",
+        "--no-publish",
+    ]) else {
+        panic!("regenerate parses");
+    };
+    assert!(check && package.no_publish && !package.publish);
+    assert_eq!(package.crate_version.as_deref(), Some("1.0.0"));
+    assert!(matches!(
+        parse(&["regenerate"]),
+        Ok(Task::Regenerate { check: false, .. })
+    ));
+}
+
+#[test]
+fn spec_diff_takes_json_before_or_after_the_specs() {
+    for args in [
+        ["spec-diff", "old.yaml", "new.yaml", "--json"],
+        ["spec-diff", "--json", "old.yaml", "new.yaml"],
+    ] {
+        let Ok(Task::SpecDiff { old, new, json }) = parse(&args) else {
+            panic!("{args:?} parses");
+        };
+        assert_eq!(
+            (old.to_str(), new.to_str(), json),
+            (Some("old.yaml"), Some("new.yaml"), true)
+        );
+    }
+    assert!(parse(&["spec-diff", "old.yaml"]).is_err());
+}
+
+#[test]
+fn full_api_takes_overlays_and_fixtures() {
+    let Ok(Task::FullApi(task)) = parse(&[
+        "full-api",
+        "--spec",
+        "spec.yaml",
+        "--overlay",
+        "a.yaml",
+        "--out",
+        "out",
+        "--overlay",
+        "dir",
+        "--exercise",
+        "fixtures.json",
+    ]) else {
+        panic!("full-api parses");
+    };
+    assert_eq!(
+        task.source.overlay,
+        ["a.yaml", "dir"].map(std::path::PathBuf::from)
+    );
+    assert_eq!(task.exercise.as_deref(), Some("fixtures.json".as_ref()));
+    assert!(parse(&["full-api", "--spec", "spec.yaml"]).is_err());
+}
+
+#[test]
+fn bench_runs_default_to_three_and_must_be_positive() {
+    assert!(matches!(parse(&["bench"]), Ok(Task::Bench { runs }) if runs.get() == 3));
+    assert!(
+        matches!(parse(&["bench", "--runs", "1"]), Ok(Task::Bench { runs }) if runs.get() == 1)
+    );
+    assert!(parse(&["bench", "--runs", "0"]).is_err());
+    assert!(matches!(parse(&["crate-checks"]), Ok(Task::CrateChecks)));
+    assert!(parse(&["crate-checks", "--bogus"]).is_err());
+}
