@@ -177,4 +177,6 @@ pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 mod markdown {
     #[doc = include_str!("../../README.md")]
     pub struct Readme;
+    #[doc = include_str!("../../docs/using.md")]
+    pub struct Using;
 }
