@@ -179,4 +179,6 @@ mod markdown {
     pub struct Readme;
     #[doc = include_str!("../../docs/using.md")]
     pub struct Using;
+    #[doc = include_str!("../../docs/maintaining.md")]
+    pub struct Maintaining;
 }
