@@ -181,4 +181,8 @@ mod markdown {
     pub struct Using;
     #[doc = include_str!("../../docs/maintaining.md")]
     pub struct Maintaining;
+    #[doc = include_str!("../../docs/performance.md")]
+    pub struct Performance;
+    #[doc = include_str!("../../docs/ci.md")]
+    pub struct Ci;
 }
