@@ -170,9 +170,11 @@ pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The Markdown documentation, whose `rust,no_run` code blocks `cargo test` compiles as doctests
-/// of this crate (`tests/tests/readme.rs` checks that every file is listed and every block is
-/// compiled). A renamed item of the generated crate fails them.
+/// The Markdown documentation (`README.md`, `docs/*.md`): `cargo test` compiles its
+/// `rust,no_run` code blocks as doctests of this crate, so an example that no longer matches the
+/// generated crate's API fails the tests. `tests/readme.rs` checks that every file is listed here
+/// and every Rust block is compiled. A failure is reported as `markdown::<File> (line N)`: the
+/// block starts at line N - D + 1 of the file, where D is the line of its `#[doc]` below.
 #[cfg(doctest)]
 mod markdown {
     #[doc = include_str!("../../README.md")]
