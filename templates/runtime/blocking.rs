@@ -33,8 +33,8 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use super::client::Client as AsyncClient;
-use super::options::RequestOptions;
 use super::error::Error;
+use super::options::RequestOptions;
 use super::pagination::ListStream;
 
 /// A client whose calls block the current thread until they are done.

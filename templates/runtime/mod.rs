@@ -23,9 +23,9 @@ pub use client::PathSegment;
 pub use client::{AppInfo, Client, ClientBuilder, Method};
 pub use error::{ApiError, Error};
 pub use form::encode_form;
-pub use options::RequestOptions;
 #[doc(hidden)]
 pub use json::{deserialize_wire, from_buffered, required, union_error, BufferedFailure, Fields};
+pub use options::RequestOptions;
 pub use pagination::ListStream;
 pub use response::{ResponseExt, ResponseMeta, WithResponse};
 pub use types::{

@@ -79,6 +79,51 @@ async fn paginates_forward_across_three_pages_keeping_the_options() {
     }
 }
 
+/// IDs are opaque to the client: a cursor with `%`, `&`, `=` or `+` goes out escaped exactly once,
+/// whether it came from the caller or from the last item of a page.
+#[tokio::test]
+async fn cursors_and_expansions_are_encoded_once() {
+    let server = MockServer::start().await;
+    let odd = "vs_a%b&c=d+e";
+    for (cursor, ids, has_more) in [("vs_x%y", &[odd][..], true), (odd, &["vs_2"][..], false)] {
+        Mock::given(method("GET"))
+            .and(path(SESSIONS))
+            .and(query_param("starting_after", cursor))
+            .respond_with(ResponseTemplate::new(200).set_body_json(sessions_page(ids, has_more)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client =
+        client_for(&server.uri()).with_options(RequestOptions::new().expand("data.redaction"));
+    let params = ListVerificationSessions {
+        starting_after: Some("vs_x%y".into()),
+        expand: Some(vec!["data.last_error".into(), "data.url".into()]),
+        ..Default::default()
+    };
+    let ids: Vec<String> = VerificationSession::list_all(&client, &params)
+        .map_ok(|s| s.id.to_string())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [odd, "vs_2"]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| request.url.query().unwrap_or_default().to_owned())
+        .collect();
+    let expansions = "expand[0]=data.last_error&expand[1]=data.url&expand[2]=data.redaction";
+    assert_eq!(
+        queries,
+        [
+            format!("{expansions}&starting_after=vs_x%25y"),
+            format!("{expansions}&starting_after=vs_a%25b%26c%3Dd%2Be"),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn paginates_backward_when_started_with_ending_before() {
     let server = MockServer::start().await;
@@ -609,7 +654,29 @@ async fn raw_request_gets_and_deletes_with_a_query_typed_answers_and_typed_error
         .raw_request::<_, Value>(stripe_api::Method::Get, "v1/no-slash", &json!({}))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Encode(_)), "{error:?}");
+    assert!(
+        matches!(&error, Error::InvalidPath { path, .. } if path == "v1/no-slash"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid API path `v1/no-slash`: it must start with `/`, as in `/v1/customers`"
+    );
+    // A URL reqwest can't parse is the caller's to fix: nothing is sent or retried.
+    let error = Client::builder("sk_test_123")
+        .base_url("http://[::1")
+        .build()
+        .unwrap()
+        .raw_request::<_, Value>(stripe_api::Method::Get, "/v1/balance", &json!({}))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Build(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("could not build the HTTP client or request: "),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -219,7 +219,10 @@ fn new_user_consumer(root: &Path, target: &Path) -> Result<(), String> {
             "default-features = false, identity",
             &["--no-default-features", "--features", "identity"][..],
         ),
-        ("default features and blocking", &["--features", "blocking"][..]),
+        (
+            "default features and blocking",
+            &["--features", "blocking"][..],
+        ),
     ] {
         step(
             &format!("new-user consumer, -D warnings ({label})"),

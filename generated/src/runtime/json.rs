@@ -56,24 +56,26 @@ pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, BufferedFailu
 pub struct BufferedFailure(Failure);
 
 thread_local! {
-    /// The path, inside a union's value, of the failure [`union_error`] just raised, until the
-    /// parse that met the union describes its error. serde's `Error::custom` takes only a
-    /// message, so the path travels beside it rather than written into it and parsed back.
-    static UNION_INNER_PATH: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The failure [`union_error`] just raised, path inside the union and message apart, until
+    /// the parse that met the union describes its error. serde's `Error::custom` takes only
+    /// text, so the parts travel beside it rather than being parsed back out of it.
+    static UNION_FAILURE: RefCell<Option<Failure>> = const { RefCell::new(None) };
 }
 
-/// The deserializer's error for a union alternative that failed: the message, with the path
-/// inside the union kept for the parse that reports the failure (see `describe`).
+/// The deserializer's error for a union alternative that failed. Its text names the path inside
+/// the union, for any deserializer (`serde_json::from_value` too); this crate's parse reports
+/// the parts, kept beside it, as one path (see `describe`).
 #[doc(hidden)]
 pub fn union_error<E: serde::de::Error>(BufferedFailure(failure): BufferedFailure) -> E {
-    UNION_INNER_PATH.with(|slot| *slot.borrow_mut() = Some(failure.path));
-    E::custom(failure.message)
+    let error = E::custom(format_args!("{} (at `{}`)", failure.message, failure.path));
+    UNION_FAILURE.with(|slot| *slot.borrow_mut() = Some(failure));
+    error
 }
 
 /// Drops a path left by a union parsed through another deserializer (`serde_json::from_str`),
 /// which never asked for it.
 fn forget_union_path() {
-    UNION_INNER_PATH.with(|slot| slot.borrow_mut().take());
+    UNION_FAILURE.with(|slot| slot.borrow_mut().take());
 }
 
 /// Finds the keys of a JSON object among a struct's field names, for generated `Deserialize`
@@ -222,13 +224,15 @@ fn describe(body: &[u8], error: &super::reader::Error) -> Failure {
     let at = path_at(body, error.offset());
     // A union (an event's `data.object`, say) parses its alternative from buffered JSON, and its
     // error's offset is the union's value: the path inside it comes from `union_error`.
-    let path = match UNION_INNER_PATH.with(|slot| slot.borrow_mut().take()) {
-        Some(inner) => join_paths(&at, &inner),
-        None => at,
-    };
-    Failure {
-        path,
-        message: error.message().to_owned(),
+    match UNION_FAILURE.with(|slot| slot.borrow_mut().take()) {
+        Some(inner) => Failure {
+            path: join_paths(&at, &inner.path),
+            message: inner.message,
+        },
+        None => Failure {
+            path: at,
+            message: error.message().to_owned(),
+        },
     }
 }
 
@@ -452,7 +456,10 @@ mod tests {
             picky: Picky,
         }
         let (path, message) = failure::<Outer>(r#"{"picky": 1}"#);
-        assert_eq!((path.as_str(), message.as_str()), ("picky", "not this (at `x`)"));
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            ("picky", "not this (at `x`)")
+        );
     }
 
     #[test]
