@@ -182,6 +182,12 @@ pub enum TypeRef {
     String,
     /// Seconds since the Unix epoch.
     Timestamp,
+    /// An RFC 3339 date and time (`format: date-time`, the v2 API's timestamps).
+    DateTime,
+    /// A file sent as a multipart part (`format: binary` in a request).
+    FileUpload,
+    /// The body of a response that is not JSON (`application/pdf`), as bytes.
+    Bytes,
     /// A decimal number sent as a string, every digit kept.
     Decimal,
     /// Any JSON value.
@@ -203,8 +209,13 @@ pub enum TypeRef {
     },
     /// A request parameter that can also be sent as `""` to clear it.
     Emptyable(Box<TypeRef>),
+    /// A field of a JSON request body that can also be sent as `null` to clear it (the spec
+    /// makes it `nullable`).
+    Nullable(Box<TypeRef>),
     /// Stripe's list envelope.
     List(Box<TypeRef>),
+    /// The v2 API's list envelope (`data`, `next_page_url`, `previous_page_url`).
+    V2List(Box<TypeRef>),
     /// Stripe's `created`-style filter: an exact integer or a `gt`/`gte`/`lt`/`lte` range.
     RangeQuery,
     /// The bounds half of `RangeQuery` on its own.
@@ -227,8 +238,13 @@ pub struct Operation {
     /// The path template, `{name}` for each path parameter.
     pub path: String,
     pub path_params: Vec<PathParam>,
-    /// The parameter struct (a form body for POST, PUT and PATCH, else the query string).
+    /// The parameter struct (a body for POST, PUT and PATCH, else the query string).
     pub params: Option<String>,
+    /// How the parameters travel.
+    pub encoding: Encoding,
+    /// The operation's own server (`https://files.stripe.com`, without a trailing `/`), when
+    /// the spec gives it one.
+    pub server: Option<String>,
     pub response: TypeRef,
     /// For list calls whose items have IDs: the name of the auto-paginating twin of this call
     /// (`list_all`) and the item type.
@@ -237,6 +253,29 @@ pub struct Operation {
     pub origin: String,
     /// Its module's feature.
     pub gate: Gate,
+}
+
+/// How a call's parameters travel, from its request body's media type (the query string when it
+/// has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/x-www-form-urlencoded` (the v1 API).
+    Form,
+    /// `multipart/form-data` (file uploads).
+    Multipart,
+    /// `application/json` (the v2 API).
+    Json,
+}
+
+impl Encoding {
+    /// The variant of the generated runtime's `Encoding` enum.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Encoding::Form => "Form",
+            Encoding::Multipart => "Multipart",
+            Encoding::Json => "Json",
+        }
+    }
 }
 
 /// Every HTTP method an OpenAPI path item can hold, in the order `openapiv3` lists them.

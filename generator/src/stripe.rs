@@ -6,8 +6,12 @@
 //!
 //! These functions only answer questions about the spec; they build no names and no types.
 
-use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
+use openapiv3::{
+    OpenAPI, Operation, PathItem, ReferenceOr, Response, Schema, SchemaKind, StatusCode,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
 
+use crate::ir::Encoding;
 use crate::names::module_name;
 use crate::schema::{
     array_items, custom_format, enum_values, object_view, string_enum, type_name, ObjectView,
@@ -16,10 +20,13 @@ use crate::schema::{
 /// Where component schemas live; a `$ref` elsewhere is not one of Stripe's.
 const SCHEMAS: &str = "#/components/schemas/";
 
-/// The media types of request bodies Stripe's API reads, in order of preference. File uploads
-/// (`/v1/files`) declare `multipart/form-data`; their parameters are form fields all the same.
-pub const FORM_MEDIA_TYPES: [&str; 2] =
-    ["application/x-www-form-urlencoded", "multipart/form-data"];
+/// The media types of request bodies Stripe's API reads, in order of preference, and how each
+/// travels: v1 forms, file uploads (`/v1/files`) and the v2 API's JSON.
+pub const REQUEST_MEDIA_TYPES: [(&str, Encoding); 3] = [
+    ("application/x-www-form-urlencoded", Encoding::Form),
+    ("multipart/form-data", Encoding::Multipart),
+    ("application/json", Encoding::Json),
+];
 
 /// Stripe's own `format`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,13 +35,30 @@ pub enum StripeFormat {
     UnixTime,
     /// `format: decimal` on a string: a decimal number sent as text, every digit kept.
     Decimal,
+    /// `format: date-time` on a string: an RFC 3339 timestamp (the v2 API's).
+    DateTime,
+    /// `format: binary` on a string: a file's bytes (file uploads).
+    Binary,
 }
 
 /// The Stripe format of a scalar schema, if it has one.
 pub fn stripe_format(schema: &Schema) -> Option<StripeFormat> {
+    if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind {
+        match string.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                return Some(StripeFormat::DateTime)
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+                return Some(StripeFormat::Binary)
+            }
+            _ => {}
+        }
+    }
     match (type_name(schema)?, custom_format(schema)?) {
         ("string" | "integer", "unix-time") => Some(StripeFormat::UnixTime),
         ("string", "decimal") => Some(StripeFormat::Decimal),
+        ("string", "date-time") => Some(StripeFormat::DateTime),
+        ("string", "binary") => Some(StripeFormat::Binary),
         _ => None,
     }
 }
@@ -45,15 +69,61 @@ pub fn schema_name(reference: &str) -> Option<&str> {
 }
 
 /// The module of an operation: the first path segment after the version, `/v1/identity/...` ->
-/// `identity` (`root` for a path with no other segment; see [`module_name`] for the names the
-/// crate root keeps).
+/// `identity`, with any version after v1 in front, `/v2/core/...` -> `v2_core` (`root` for a path
+/// with no other segment; see [`module_name`] for the names the crate root keeps).
 pub fn module_for_path(path: &str) -> String {
-    let segment = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .find(|s| !is_version_segment(s))
-        .unwrap_or("root");
-    module_name(segment)
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+    let version = segments
+        .next_if(|s| is_version_segment(s))
+        .filter(|v| *v != "v1");
+    let segment = segments.find(|s| !is_version_segment(s)).unwrap_or("root");
+    match version {
+        Some(version) => module_name(&format!("{version}_{segment}")),
+        None => module_name(segment),
+    }
+}
+
+/// A namespaced schema's namespace and the rest of its name: `climate.order` -> (`climate`,
+/// `order`); a v2 schema keeps its version, `v2.core.event` -> (`v2.core`, `event`), and
+/// `v2.deleted_object` -> (`v2`, `deleted_object`).
+pub fn split_namespace(name: &str) -> Option<(&str, &str)> {
+    let (first, rest) = name.split_once('.')?;
+    if is_version_segment(first) {
+        if let Some((second, _)) = rest.split_once('.') {
+            let end = first.len() + 1 + second.len();
+            return Some((&name[..end], &name[end + 1..]));
+        }
+    }
+    Some((first, rest))
+}
+
+/// Whether a schema is one of the v2 API's errors: `v2.error`, or one per error code
+/// (`v2.error.not_found`).
+pub fn is_v2_error(name: &str) -> bool {
+    name == "v2.error" || name.starts_with("v2.error.")
+}
+
+/// The code a v2 error schema stands for: the one value of its `error.code`
+/// (`v2.error.not_found` -> `not_found`).
+pub fn v2_error_code(name: &str, schema: &Schema) -> Option<String> {
+    let error = object_view(schema)?;
+    let ReferenceOr::Item(error) = error.properties.get("error")? else {
+        return None;
+    };
+    let ReferenceOr::Item(code) = object_view(error)?.properties.get("code")? else {
+        return None;
+    };
+    match string_enum(code)?.as_slice() {
+        [code] if name.starts_with("v2.error.") => Some(code.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a path is of the v2 API (or a later one): JSON in and out, whatever its body.
+pub fn is_v2_path(path: &str) -> bool {
+    path.split('/')
+        .find(|s| !s.is_empty())
+        .is_some_and(|first| is_version_segment(first) && first != "v1")
 }
 
 /// `v1`, `v2`: the API version at the start of a path.
@@ -64,14 +134,28 @@ pub fn is_version_segment(segment: &str) -> bool {
 }
 
 /// The `x-resourceId` of a schema (`identity.verification_session`): Stripe's name for the
-/// resource it describes.
+/// resource it describes. The v2 API's schemas have none: there a constant `object` that names
+/// a v2 type (`v2.core.event_destination`) says the same.
 pub fn resource_id(schema: &Schema) -> Option<&str> {
-    schema
+    let declared = schema
         .schema_data
         .extensions
         .get("x-resourceId")
         .and_then(|id| id.as_str())
-        .filter(|id| !id.is_empty())
+        .filter(|id| !id.is_empty());
+    declared.or_else(|| {
+        let object = object_view(schema)?;
+        let ReferenceOr::Item(property) = object.properties.get("object")? else {
+            return None;
+        };
+        let SchemaKind::Type(Type::String(string)) = &property.schema_kind else {
+            return None;
+        };
+        match string.enumeration.as_slice() {
+            [Some(value)] if value.starts_with("v2.") => Some(value.as_str()),
+            _ => None,
+        }
+    })
 }
 
 /// A resource: a schema with an `x-resourceId` and an `id` property.
@@ -180,15 +264,55 @@ pub fn list_item_schema(schema: &Schema) -> Option<&ReferenceOr<Box<Schema>>> {
     }
 }
 
-/// What an operation returns: the schema of its `200` `application/json` response (a response
-/// given by `$ref` is looked up in `components/responses`).
-pub fn success_schema<'a>(api: &'a OpenAPI, op: &'a Operation) -> Option<&'a ReferenceOr<Schema>> {
-    let response = match op.responses.responses.get(&StatusCode::Code(200))? {
-        ReferenceOr::Item(response) => response,
+/// The item schema of the v2 API's list envelope: `data` (an array), `next_page_url` and
+/// `previous_page_url`.
+pub fn v2_list_item_schema(schema: &Schema) -> Option<&ReferenceOr<Box<Schema>>> {
+    let object = object_view(schema)?;
+    if !["next_page_url", "previous_page_url"]
+        .iter()
+        .all(|key| object.properties.contains_key(*key))
+    {
+        return None;
+    }
+    match object.properties.get("data")? {
+        ReferenceOr::Item(data) => array_items(data).flatten(),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// An operation's `200` response (one given by `$ref` is looked up in `components/responses`).
+fn success_response<'a>(api: &'a OpenAPI, op: &'a Operation) -> Option<&'a Response> {
+    match op.responses.responses.get(&StatusCode::Code(200))? {
+        ReferenceOr::Item(response) => Some(response),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/responses/")?;
-            api.components.as_ref()?.responses.get(name)?.as_item()?
+            api.components.as_ref()?.responses.get(name)?.as_item()
         }
-    };
-    response.content.get("application/json")?.schema.as_ref()
+    }
+}
+
+/// What an operation returns: the schema of its `200` `application/json` response.
+pub fn success_schema<'a>(api: &'a OpenAPI, op: &'a Operation) -> Option<&'a ReferenceOr<Schema>> {
+    success_response(api, op)?
+        .content
+        .get("application/json")?
+        .schema
+        .as_ref()
+}
+
+/// Whether an operation answers with something other than JSON (a quote's PDF): a `200`
+/// response with content, none of it `application/json`.
+pub fn returns_binary(api: &OpenAPI, op: &Operation) -> bool {
+    success_response(api, op).is_some_and(|response| {
+        !response.content.is_empty() && !response.content.contains_key("application/json")
+    })
+}
+
+/// The server an operation names for itself (`https://files.stripe.com`, without the trailing
+/// `/`), from the operation or else its path item; `None` when it uses the spec's.
+pub fn operation_server(item: &PathItem, op: &Operation) -> Option<String> {
+    op.servers
+        .first()
+        .or(item.servers.first())
+        .map(|server| server.url.trim_end_matches('/').to_string())
 }

@@ -21,7 +21,7 @@ pub fn workspace() -> PathBuf {
 
 /// Every complete Stripe spec release the project keeps, oldest first (by release date), each
 /// relative to the workspace root: `spec/history/` (2018-2022) and `spec/full/` (v450, v524).
-pub const RELEASES: [&str; 9] = [
+pub const RELEASES: [&str; 10] = [
     "spec/history/spec3-2018-01-10.yaml",
     "spec/history/spec3-2018-10-18.yaml",
     "spec/history/spec3-2019-07-22.yaml",
@@ -31,6 +31,7 @@ pub const RELEASES: [&str; 9] = [
     "spec/history/spec3-2022-10-04.yaml",
     "spec/full/spec3-v450.yaml",
     "spec/full/spec3-v524.yaml",
+    "spec/full/spec3-2026-01-28.clover.json",
 ];
 
 /// A JSON file of the workspace, by path relative to its root.

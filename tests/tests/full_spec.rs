@@ -1,5 +1,6 @@
 //! The generator copes with Stripe's whole published API, not only the excerpt: every release the
-//! project keeps (`stripegen_tests::RELEASES`, 2017-12-14 to 2023-08-16 API versions) generates.
+//! project keeps (`stripegen_tests::RELEASES`, API versions 2017-12-14 to 2026-01-28.clover, v1
+//! and v2) generates.
 //! Whether the crates compile is `cargo xtask full-api`'s job (CI compiles four of them).
 
 use std::path::Path;
@@ -54,6 +55,41 @@ releases!(
     generates_v450: 7,
     generates_v524: 8,
 );
+
+/// Today's API, v1 and v2: the v2 resources with their calls, JSON bodies and lists that follow
+/// `next_page_url`; the file upload and the quote PDF on their own server.
+#[test]
+fn generates_2026_01_28_with_v2() {
+    let output = generate(RELEASES[9]);
+    let v2_core = file(&output, "src/v2_core.rs");
+    for expected in [
+        "impl EventDestination {",
+        "pub fn enable<'a>(",
+        "pub fn disable<'a>(",
+        "pub fn ping<'a>(",
+        "client.paginate_v2(",
+        "encoding: super::Encoding::Json",
+        "Output = Result<super::v2::DeletedObject, super::Error>",
+        "pub created: super::DateTime,",
+    ] {
+        assert!(v2_core.contains(expected), "v2_core.rs lacks `{expected}`");
+    }
+    let quotes = file(&output, "src/quotes.rs");
+    assert!(quotes.contains("pub fn pdf<'a>("));
+    assert!(quotes.contains("Output = Result<Vec<u8>, super::Error>"));
+    let files = file(&output, "src/files.rs");
+    assert!(files.contains("pub file: super::FileUpload,"));
+    assert!(files.contains("encoding: super::Encoding::Multipart"));
+    for server in ["https://files.stripe.com", "https://meter-events.stripe.com"] {
+        assert!(
+            output
+                .files
+                .values()
+                .any(|text| text.contains(&format!("server: Some(\"{server}\")"))),
+            "no call goes to {server}"
+        );
+    }
+}
 
 /// Releases until 2019 give `/v1/account/bank_accounts` and `/v1/account/external_accounts` the
 /// same operationIds: each call is named after its method and path instead.

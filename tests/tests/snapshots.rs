@@ -50,6 +50,7 @@ fixtures!(
     events,
     expandable,
     features,
+    files,
     list,
     methods,
     modules,
@@ -61,6 +62,7 @@ fixtures!(
     recursive,
     reused_parameters,
     structs,
+    v2,
 );
 
 #[test]

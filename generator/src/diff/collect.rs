@@ -18,7 +18,9 @@ use super::MAX_DEPTH;
 use crate::schema::{
     additional_properties, all_of, alternatives, array_items, object_with_properties, ObjectView,
 };
-use crate::stripe::{list_item_schema, resource_id, schema_name, success_schema, FORM_MEDIA_TYPES};
+use crate::stripe::{
+    list_item_schema, resource_id, schema_name, success_schema, REQUEST_MEDIA_TYPES,
+};
 
 /// One operation, with everything compared about it.
 pub(super) struct OperationInfo {
@@ -192,10 +194,9 @@ fn request_body_schema<'a>(
                 .as_item()?
         }
     };
-    let media = FORM_MEDIA_TYPES
+    let media = REQUEST_MEDIA_TYPES
         .iter()
-        .chain(&["application/json"])
-        .find_map(|m| body.content.get(*m))
+        .find_map(|(media_type, _)| body.content.get(*media_type))
         .or_else(|| body.content.values().next())?;
     Some((media.schema.as_ref()?, body.required))
 }

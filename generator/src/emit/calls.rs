@@ -82,6 +82,30 @@ fn call(op: &Operation, module: &str, gate: &TokenStream) -> TokenStream {
     };
     let response = type_ref(&op.response, module);
     let args: Vec<TokenStream> = path_args.iter().cloned().chain(params_arg).collect();
+    let binary = op.response == TypeRef::Bytes;
+    // Most calls are v1 forms to the API's own host: the short `send`. The others say how
+    // their parameters travel and where to.
+    let send = if op.encoding == Encoding::Form && op.server.is_none() && !binary {
+        quote! { client.send(#method, #path, #params_value) }
+    } else {
+        let encoding = ident(op.encoding.variant());
+        let server = match &op.server {
+            Some(server) => quote! { Some(#server) },
+            None => quote! { None },
+        };
+        let route = quote! {
+            super::Route { method: #method, server: #server, encoding: super::Encoding::#encoding }
+        };
+        if binary {
+            quote! { client.send_route_bytes(#route, #path, #params_value) }
+        } else {
+            quote! { client.send_route(#route, #path, #params_value) }
+        }
+    };
+    let paginate = match op.response {
+        TypeRef::V2List(_) => quote! { paginate_v2 },
+        _ => quote! { paginate },
+    };
     let paginated = op.paginate.as_ref().map(|(name, item)| {
         let name = ident(name);
         let item = type_ref(item, module);
@@ -95,7 +119,7 @@ fn call(op: &Operation, module: &str, gate: &TokenStream) -> TokenStream {
             #deprecated
             #[inline]
             pub fn #name(client: &super::Client, #(#path_args,)* params: &#params_ident) -> super::ListStream<#item> {
-                client.paginate(#path, params)
+                client.#paginate(#path, params)
             }
         }
     });
@@ -108,7 +132,7 @@ fn call(op: &Operation, module: &str, gate: &TokenStream) -> TokenStream {
             client: &'a super::Client,
             #(#args),*
         ) -> impl ::std::future::Future<Output = Result<#response, super::Error>> + 'a {
-            client.send(#method, #path, #params_value)
+            #send
         }
         #paginated
     }

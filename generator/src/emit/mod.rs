@@ -190,6 +190,17 @@ pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
         TypeRef::Float => quote! { f64 },
         TypeRef::String => quote! { String },
         TypeRef::Timestamp => quote! { super::Timestamp },
+        TypeRef::DateTime => quote! { super::DateTime },
+        TypeRef::FileUpload => quote! { super::FileUpload },
+        TypeRef::Bytes => quote! { Vec<u8> },
+        TypeRef::Nullable(inner) => {
+            let inner = type_ref(inner, module);
+            quote! { super::Nullable<#inner> }
+        }
+        TypeRef::V2List(item) => {
+            let item = type_ref(item, module);
+            quote! { super::V2List<#item> }
+        }
         TypeRef::Decimal => quote! { super::Decimal },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },

@@ -202,10 +202,16 @@ fn request_constructor(
             quote! { #field_name: #field_name.into() }
         }
     });
+    // Leaving a deprecated field unset is no use of it.
+    let allow_deprecated = fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
     quote! {
         #gate
         impl #name {
             /// Sets the required fields; the others start out unset.
+            #allow_deprecated
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits),* }
             }

@@ -109,6 +109,7 @@ impl<'a> Lowerer<'a> {
                 pointer: format!("{}/anyOf/{index}", ctx.pointer),
                 position: None,
                 origin: ctx.origin,
+                json_request: ctx.json_request,
             };
             let (ty, _) = self.type_ref(alternative, &child)?;
             variants.push(UnionVariant {

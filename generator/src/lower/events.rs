@@ -50,7 +50,7 @@ impl<'a> Lowerer<'a> {
             if raw.method != Method::Post || !raw.path.ends_with("/webhook_endpoints") {
                 return None;
             }
-            let form = self.form_body(raw.op, &raw.pointer).ok()??;
+            let form = self.request_body_object(raw.op, &raw.pointer).ok()??.object;
             let ReferenceOr::Item(events) = form.properties.get("enabled_events")? else {
                 return None;
             };

@@ -328,7 +328,9 @@ fn collect_named(ty: &TypeRef, out: &mut BTreeSet<Key>) {
         TypeRef::Vec(inner)
         | TypeRef::Map(inner)
         | TypeRef::Emptyable(inner)
-        | TypeRef::List(inner) => collect_named(inner, out),
+        | TypeRef::Nullable(inner)
+        | TypeRef::List(inner)
+        | TypeRef::V2List(inner) => collect_named(inner, out),
         TypeRef::Expandable { object, id } => {
             collect_named(object, out);
             collect_named(id, out);
@@ -342,6 +344,9 @@ fn collect_named(ty: &TypeRef, out: &mut BTreeSet<Key>) {
         | TypeRef::Float
         | TypeRef::String
         | TypeRef::Timestamp
+        | TypeRef::DateTime
+        | TypeRef::FileUpload
+        | TypeRef::Bytes
         | TypeRef::Decimal
         | TypeRef::Json
         | TypeRef::JsonObject

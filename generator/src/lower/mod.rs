@@ -22,6 +22,7 @@ mod placement;
 mod recursion;
 mod schemas;
 mod sharing;
+mod v2_errors;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,7 +34,7 @@ use crate::ir::*;
 use crate::load::Loaded;
 use crate::names::{pascal, Namespace};
 use crate::pointer;
-use crate::stripe::schema_name;
+use crate::stripe::{is_v2_error, schema_name};
 
 use events::Events;
 use paths::RawOperation;
@@ -44,13 +45,19 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
     let mut lowerer = Lowerer::new(&loaded.api, &loaded.file)?;
     lowerer.lower_components()?;
     lowerer.lower_events();
+    let v2_error_code = lowerer.lower_v2_errors();
     lowerer.lower_operations()?;
     lowerer.add_enum_extras();
-    let event_types = lowerer
+    // Types compiled whatever the module features: what a webhook handler and an error handler
+    // use.
+    let always_compiled: Vec<(String, String)> = lowerer
         .events
         .as_ref()
         .map(Events::type_keys)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .chain(v2_error_code)
+        .collect();
     let mut api = Api {
         version: loaded.api.info.version.clone(),
         modules: lowerer
@@ -68,7 +75,7 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
         feature_aliases: Vec::new(),
     };
     recursion::box_recursive_fields(&mut api);
-    features::gate_items(&mut api, &event_types);
+    features::gate_items(&mut api, &always_compiled);
     Ok(api)
 }
 
@@ -110,6 +117,8 @@ struct Ctx<'c> {
     position: Option<Position>,
     /// What the types defined here come from (see `TypeDef::origin`).
     origin: &'c str,
+    /// Inside a JSON request body, where `null` is a value a field can be sent (to clear it).
+    json_request: bool,
 }
 
 /// A request parameter's place: the resource its call belongs to, and the property names from
@@ -159,6 +168,7 @@ impl<'c> Ctx<'c> {
             pointer: pointer::push(&pointer::push(&self.pointer, "properties"), wire_name),
             position,
             origin: self.origin,
+            json_request: self.json_request,
         }
     }
 }
@@ -207,6 +217,12 @@ impl<'a> Lowerer<'a> {
 
     fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
         self.api.components.iter().flat_map(|c| c.schemas.iter())
+    }
+
+    /// The component schemas that become types of their own: all but the v2 error schemas,
+    /// which become `v2::ErrorCode` (see `v2_errors.rs`).
+    fn type_schemas(&self) -> impl Iterator<Item = (&'a String, &'a ReferenceOr<Schema>)> {
+        self.schemas().filter(|(name, _)| !is_v2_error(name))
     }
 
     /// A parameter, inline or given by `$ref` to `#/components/parameters/`.

@@ -9,11 +9,15 @@ use super::paths::RawOperation;
 use super::placement::Placement;
 use super::{Ctx, Lowerer, Position};
 use crate::docs::markdown;
+use crate::pointer;
 use crate::error::Result;
 use crate::ir::*;
 use crate::names::{self, pascal, snake, Namespace};
 use crate::schema::{object_view, ObjectView};
-use crate::stripe::{is_version_segment, list_item_schema, success_schema, FORM_MEDIA_TYPES};
+use crate::stripe::{
+    is_v2_path, is_version_segment, list_item_schema, returns_binary, success_schema,
+    v2_list_item_schema, REQUEST_MEDIA_TYPES,
+};
 
 /// The resource whose type holds a call: its placement and its schema's name.
 type Owner = (Placement, String);
@@ -23,7 +27,12 @@ impl<'a> Lowerer<'a> {
         let raw_ops = std::mem::take(&mut self.raw_ops);
         let mut calls: Vec<(&RawOperation<'a>, Option<Owner>)> = raw_ops
             .iter()
-            .map(|raw| (raw, self.operation_owner(raw.op)))
+            .map(|raw| {
+                let owner = self
+                    .operation_owner(raw.op)
+                    .or_else(|| self.acted_on_owner(raw, &raw_ops));
+                (raw, owner)
+            })
             .collect();
         // Calls on paths of their resource's own module choose their names first, whatever the
         // path order (the sort is stable: spec order otherwise).
@@ -47,7 +56,7 @@ impl<'a> Lowerer<'a> {
             .map_or_else(|| raw.module.clone(), |(p, _)| p.module.clone());
         let is_list = success_schema(self.api, op)
             .and_then(|s| match s {
-                ReferenceOr::Item(s) => list_item_schema(s),
+                ReferenceOr::Item(s) => list_item_schema(s).or(v2_list_item_schema(s)),
                 ReferenceOr::Reference { .. } => None,
             })
             .is_some();
@@ -67,6 +76,12 @@ impl<'a> Lowerer<'a> {
             owner: schema.clone(),
             path: Vec::new(),
         });
+        let body = self.request_body_object(op, &raw.pointer)?;
+        let encoding = match &body {
+            Some(body) => body.encoding,
+            None if is_v2_path(raw.path) => Encoding::Json,
+            None => Encoding::Form,
+        };
         let params_ctx = Ctx {
             module: &module,
             hint: params_name,
@@ -74,8 +89,9 @@ impl<'a> Lowerer<'a> {
             pointer: raw.pointer.clone(),
             position,
             origin: &origin,
+            json_request: encoding == Encoding::Json,
         };
-        let params = self.params_struct(raw, &params_ctx, params_doc)?;
+        let params = self.params_struct(raw, body, &params_ctx, params_doc)?;
         let path_params = self.path_params(raw, &owner, is_list)?;
 
         let response_ctx = Ctx {
@@ -85,18 +101,23 @@ impl<'a> Lowerer<'a> {
             pointer: format!("{}/responses/200", raw.pointer),
             position: None,
             origin: &origin,
+            json_request: false,
         };
         let response = match success_schema(self.api, op) {
             Some(schema) => self.type_ref(schema, &response_ctx)?.0,
+            None if returns_binary(self.api, op) => TypeRef::Bytes,
             None => TypeRef::Json,
         };
+        // v1 lists page by the last item's ID; v2 lists follow `next_page_url`.
         let paginate = match &response {
-            TypeRef::List(item) if params.is_some() && self.has_id(item) => {
-                let namespace = self.fn_names.entry(owner_key).or_default();
-                Some((namespace.claim(format!("{fn_name}_all")), (**item).clone()))
-            }
+            TypeRef::List(item) if params.is_some() && self.has_id(item) => Some(item),
+            TypeRef::V2List(item) if params.is_some() => Some(item),
             _ => None,
-        };
+        }
+        .map(|item| {
+            let namespace = self.fn_names.entry(owner_key).or_default();
+            (namespace.claim(format!("{fn_name}_all")), (**item).clone())
+        });
         let operation = Operation {
             owner: owner.map(|(p, _)| p.name),
             fn_name,
@@ -106,6 +127,8 @@ impl<'a> Lowerer<'a> {
             path: raw.path.to_string(),
             path_params,
             params,
+            encoding,
+            server: raw.server.clone(),
             response,
             paginate,
             origin: origin.clone(),
@@ -130,6 +153,23 @@ impl<'a> Lowerer<'a> {
                 .to_string();
             (self.placements[&owner].clone(), owner)
         })
+    }
+
+    /// The resource a call acts on without returning it, which holds the call all the same: a
+    /// download (`GET /v1/quotes/{quote}/pdf` on the quote) or a v2 delete (answering
+    /// `v2.deleted_object`): the resource the GET of the call's path, or for a download of its
+    /// parent path, returns.
+    fn acted_on_owner(&self, raw: &RawOperation<'a>, all: &[RawOperation<'a>]) -> Option<Owner> {
+        let resource_path = if returns_binary(self.api, raw.op) {
+            raw.path.rsplit_once('/')?.0
+        } else if raw.method == Method::Delete && is_v2_path(raw.path) {
+            raw.path
+        } else {
+            return None;
+        };
+        all.iter()
+            .filter(|other| other.method == Method::Get && other.path == resource_path)
+            .find_map(|get| self.operation_owner(get.op))
     }
 
     /// The call's function name and the name of its parameter struct. A call on its resource is
@@ -184,11 +224,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The call's parameter struct (query parameters, or the form body's properties), named
-    /// after `ctx`; `None` when the call takes no parameters.
+    /// The call's parameter struct (query parameters, or the body's properties), named after
+    /// `ctx`; `None` when the call takes no parameters.
     fn params_struct(
         &mut self,
         raw: &RawOperation<'a>,
+        body: Option<RequestBody<'a>>,
         ctx: &Ctx,
         doc: String,
     ) -> Result<Option<String>> {
@@ -200,11 +241,11 @@ impl<'a> Lowerer<'a> {
                 query_params.push((at, parameter_data));
             }
         }
-        let form = self.form_body(op, &raw.pointer)?;
-        if !query_params.is_empty() && form.as_ref().is_some_and(|f| !f.properties.is_empty()) {
+        if !query_params.is_empty() && body.as_ref().is_some_and(|b| !b.object.properties.is_empty())
+        {
             return Err(self.err(
                 &raw.pointer,
-                "an operation with both query and form parameters is not supported",
+                "an operation with both query and body parameters is not supported",
             ));
         }
         let mut fields = Vec::new();
@@ -236,15 +277,12 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
             });
         }
-        if let Some(form) = &form {
-            let form_ctx = Ctx {
-                pointer: format!(
-                    "{}/requestBody/content/application~1x-www-form-urlencoded/schema",
-                    raw.pointer
-                ),
+        if let Some(body) = &body {
+            let body_ctx = Ctx {
+                pointer: body.pointer.clone(),
                 ..ctx.clone()
             };
-            fields.extend(self.fields(form, &form_ctx)?);
+            fields.extend(self.fields(&body.object, &body_ctx)?);
         }
         if fields.is_empty() {
             return Ok(None);
@@ -312,32 +350,52 @@ impl<'a> Lowerer<'a> {
             .any(|p| p.owns_id && p.id_always_present && p.module == *module && p.name == *name)
     }
 
-    /// The object schema of an operation's form body, if it has one.
-    pub(super) fn form_body(
+    /// The object schema of an operation's request body and how it travels, if it has one.
+    pub(super) fn request_body_object(
         &self,
         op: &'a openapiv3::Operation,
         at: &str,
-    ) -> Result<Option<ObjectView<'a>>> {
+    ) -> Result<Option<RequestBody<'a>>> {
         let Some(body) = &op.request_body else {
             return Ok(None);
         };
         let body = self.request_body(body, &format!("{at}/requestBody"))?;
-        let media = FORM_MEDIA_TYPES.iter().find_map(|m| body.content.get(*m));
-        let Some(media) = media else {
+        let media = REQUEST_MEDIA_TYPES.iter().find_map(|(media_type, encoding)| {
+            body.content
+                .get(*media_type)
+                .map(|media| (*media_type, *encoding, media))
+        });
+        let Some((media_type, encoding, media)) = media else {
             if body.content.is_empty() {
                 return Ok(None);
             }
-            return Err(self.err(format!("{at}/requestBody/content"), "only form-encoded (`application/x-www-form-urlencoded` or `multipart/form-data`) request bodies are supported"));
+            return Err(self.err(format!("{at}/requestBody/content"), "only form-encoded, multipart and JSON request bodies (`application/x-www-form-urlencoded`, `multipart/form-data`, `application/json`) are supported"));
         };
-        match &media.schema {
-            None => Ok(None),
-            Some(ReferenceOr::Item(schema)) => Ok(object_view(schema)),
+        let pointer = pointer::push(
+            &pointer::push(&format!("{at}/requestBody/content"), media_type),
+            "schema",
+        );
+        let object = match &media.schema {
+            None => None,
+            Some(ReferenceOr::Item(schema)) => object_view(schema),
             Some(ReferenceOr::Reference { reference }) => {
                 let (_, schema) = self.component(reference, at)?;
-                Ok(object_view(schema))
+                object_view(schema)
             }
-        }
+        };
+        Ok(object.map(|object| RequestBody {
+            object,
+            encoding,
+            pointer,
+        }))
     }
+}
+
+/// The object an operation's request body holds, how it travels, and where it is.
+pub(super) struct RequestBody<'a> {
+    pub object: ObjectView<'a>,
+    pub encoding: Encoding,
+    pub pointer: String,
 }
 
 /// The call's rustdoc: the operation's description (or summary), then its method and path.

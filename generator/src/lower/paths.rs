@@ -12,7 +12,7 @@ use super::Lowerer;
 use crate::error::{spec_defect, Result};
 use crate::ir::Method;
 use crate::pointer;
-use crate::stripe::module_for_path;
+use crate::stripe::{module_for_path, operation_server};
 
 /// One HTTP operation as found in `paths`, before lowering.
 pub(super) struct RawOperation<'a> {
@@ -25,6 +25,8 @@ pub(super) struct RawOperation<'a> {
     /// (see [`path_operation_id`]).
     pub operation_id: String,
     pub op: &'a openapiv3::Operation,
+    /// The operation's own server, when it or its path item has one.
+    pub server: Option<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -64,6 +66,7 @@ impl<'a> Lowerer<'a> {
                     module: module.clone(),
                     operation_id: op.operation_id.clone().unwrap_or_default(),
                     op,
+                    server: operation_server(item, op),
                 });
             }
         }

@@ -27,9 +27,10 @@ use openapiv3::{ReferenceOr, Schema};
 use super::Lowerer;
 use crate::error::Result;
 use crate::ir::TypeRef;
-use crate::names::{module_name, pascal, plural, snake};
+use crate::names::{module_name, pascal, plural};
 use crate::stripe::{
-    id_always_present, is_resource, list_item_schema, schema_name, success_schema,
+    id_always_present, is_resource, list_item_schema, schema_name, split_namespace,
+    success_schema, v2_list_item_schema,
 };
 
 /// Module for component schemas that belong to no resource or namespace.
@@ -72,9 +73,11 @@ impl<'a> Lowerer<'a> {
             let wanted = match extension(schema, NAME_EXTENSION) {
                 Some(name) => pascal(name),
                 None => pascal(
-                    name.strip_prefix(&format!("{module}."))
-                        .filter(|rest| !rest.is_empty())
-                        .unwrap_or(name),
+                    split_namespace(name)
+                        .filter(|(namespace, rest)| {
+                            !rest.is_empty() && namespace_module(namespace) == module
+                        })
+                        .map_or(name, |(_, rest)| rest),
                 ),
             };
             // On a clash: the whole spec name, then `…Resource` (the webhook `events::Event`
@@ -117,7 +120,7 @@ impl<'a> Lowerer<'a> {
         let schema = success_schema(self.api, op)?;
         let reference = match schema {
             ReferenceOr::Reference { reference } => reference.clone(),
-            ReferenceOr::Item(schema) => match list_item_schema(schema)? {
+            ReferenceOr::Item(schema) => match list_item_schema(schema).or(v2_list_item_schema(schema))? {
                 ReferenceOr::Reference { reference } => reference.clone(),
                 ReferenceOr::Item(_) => return None,
             },
@@ -142,10 +145,10 @@ impl<'s> Homes<'s> {
             prefixes: BTreeMap::new(),
         };
         for (&name, &schema) in schemas {
-            if let Some((namespace, _)) = name.split_once('.') {
+            if let Some((namespace, _)) = split_namespace(name) {
                 homes
                     .prefixes
-                    .insert(namespace.to_string(), snake(namespace));
+                    .insert(namespace.replace('.', "_"), namespace_module(namespace));
             }
             if is_resource(schema) {
                 let module = homes.module_of(name, schema);
@@ -178,8 +181,8 @@ impl<'s> Homes<'s> {
         if let Some(module) = extension(schema, MODULE_EXTENSION) {
             return Some(module_name(module));
         }
-        if let Some((namespace, _)) = name.split_once('.') {
-            return Some(module_name(namespace));
+        if let Some((namespace, _)) = split_namespace(name) {
+            return Some(namespace_module(namespace));
         }
         if let Some(base) = name.strip_prefix("deleted_") {
             if let Some(base_schema) = self.schemas.get(base) {
@@ -188,6 +191,11 @@ impl<'s> Homes<'s> {
         }
         is_resource(schema).then(|| module_name(&plural(name)))
     }
+}
+
+/// The module of a namespace: `climate` -> `climate`, `v2.core` -> `v2_core`.
+pub(super) fn namespace_module(namespace: &str) -> String {
+    module_name(&namespace.replace('.', "_"))
 }
 
 /// A string extension of a schema (`x-stripegen-name: VerificationReportDocument`).

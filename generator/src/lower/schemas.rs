@@ -15,12 +15,15 @@ use crate::schema::{
     additional_properties, all_of, alternatives, array_items, not, object_view,
     object_with_properties, string_enum, type_name, AsSchema, ObjectView,
 };
-use crate::stripe::{is_range_bounds, list_item_schema, stripe_format, StripeFormat};
+use crate::stripe::{
+    is_range_bounds, is_v2_error, list_item_schema, stripe_format, v2_list_item_schema,
+    StripeFormat,
+};
 
 impl<'a> Lowerer<'a> {
     /// Defines the named type of every component schema (and the ID newtype of each resource).
     pub(super) fn lower_components(&mut self) -> Result<()> {
-        let schemas: Vec<(&'a String, &'a ReferenceOr<Schema>)> = self.schemas().collect();
+        let schemas: Vec<(&'a String, &'a ReferenceOr<Schema>)> = self.type_schemas().collect();
         for (name, schema) in schemas {
             let at = pointer::push("#/components/schemas", name);
             let ReferenceOr::Item(schema) = schema else {
@@ -34,6 +37,7 @@ impl<'a> Lowerer<'a> {
                 pointer: at.clone(),
                 position: None,
                 origin: name,
+                json_request: false,
             };
             let kind = self.named_kind(schema, &ctx, &placement)?;
             if matches!(kind, TypeKind::Enum { .. }) {
@@ -126,7 +130,12 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for (wire_name, property) in object.properties {
             let child = ctx.property(wire_name);
-            let (ty, nullable) = self.type_ref(property, &child)?;
+            let (mut ty, mut nullable) = self.type_ref(property, &child)?;
+            if nullable && ctx.json_request {
+                // Absent, `null` or a value: three states, so `Option<Nullable<T>>`.
+                ty = TypeRef::Nullable(Box::new(ty));
+                nullable = false;
+            }
             let (doc, deprecated) = match property {
                 ReferenceOr::Item(s) => (doc_of(s), s.schema_data.deprecated),
                 ReferenceOr::Reference { .. } => (String::new(), false),
@@ -162,6 +171,12 @@ impl<'a> Lowerer<'a> {
     /// The named type of the component schema a `$ref` names.
     pub(super) fn named_ref(&self, reference: &str, at: &str) -> Result<TypeRef> {
         let (name, _) = self.component(reference, at)?;
+        if is_v2_error(name) {
+            return Err(self.err(
+                at,
+                format!("`{name}` is a v2 error, which only error responses can name (it is lowered to `v2::ErrorCode`)"),
+            ));
+        }
         let placement = &self.placements[name];
         Ok(TypeRef::Named {
             module: placement.module.clone(),
@@ -211,6 +226,8 @@ impl<'a> Lowerer<'a> {
         let ty = match stripe_format(schema) {
             Some(StripeFormat::UnixTime) => TypeRef::Timestamp,
             Some(StripeFormat::Decimal) => TypeRef::Decimal,
+            Some(StripeFormat::DateTime) => TypeRef::DateTime,
+            Some(StripeFormat::Binary) => TypeRef::FileUpload,
             None => self.plain_type_ref(schema, ctx)?,
         };
         Ok((ty, nullable))
@@ -270,6 +287,11 @@ impl<'a> Lowerer<'a> {
             let data = ctx.detached("properties").child("data").child("items");
             let (item, _) = self.type_ref(item, &data)?;
             return Ok(TypeRef::List(Box::new(item)));
+        }
+        if let Some(item) = v2_list_item_schema(schema) {
+            let data = ctx.detached("properties").child("data").child("items");
+            let (item, _) = self.type_ref(item, &data)?;
+            return Ok(TypeRef::V2List(Box::new(item)));
         }
         let fields = self.fields(object, ctx)?;
         self.define_inline(

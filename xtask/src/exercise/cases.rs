@@ -118,12 +118,14 @@ pub fn operation(
     })
 }
 
-/// The form body of a POST, PUT or PATCH.
+/// The form body of a POST, PUT or PATCH (a multipart one included; the v2 API's JSON bodies
+/// are not exercised yet).
 fn form_schema(operation: &Value) -> Option<&Value> {
     let content = operation["requestBody"]["content"].as_object()?;
-    stripegen::stripe::FORM_MEDIA_TYPES
+    stripegen::stripe::REQUEST_MEDIA_TYPES
         .iter()
-        .find_map(|media| content.get(*media))
+        .filter(|(_, encoding)| *encoding != stripegen::ir::Encoding::Json)
+        .find_map(|(media, _)| content.get(*media))
         .map(|media| &media["schema"])
 }
 
