@@ -18,9 +18,9 @@ mod types;
 #[cfg(feature = "webhooks")]
 pub mod webhook;
 
-#[doc(hidden)]
-pub use client::PathSegment;
 pub use client::{AppInfo, Client, ClientBuilder, Method};
+#[doc(hidden)]
+pub use client::{Encoding, PathSegment, Route};
 pub use error::{ApiError, Error};
 pub use form::encode_form;
 /// The `jiff` crate, whose `Timestamp` is [`DateTime`]: use it to make, compare and format
