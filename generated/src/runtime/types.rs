@@ -613,8 +613,8 @@ impl fmt::Debug for FileUpload {
 /// mistaken for a file.
 pub(crate) const FILE_UPLOAD: &str = "$stripe_api::FileUpload";
 
-/// A struct of three fields (`file_name`, `content_type`, `data` as bytes) under the name
-/// [`FILE_UPLOAD`]: JSON gets an object (the bytes as an array of numbers, which the
+/// A struct of three fields (`file_name`, `content_type`, `data` as bytes) under a name of its
+/// own, which the form encoder recognises: JSON gets an object (the bytes as an array of numbers, which the
 /// `deserialize-params` feature reads back), a multipart body gets a file part.
 impl Serialize for FileUpload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
