@@ -15,13 +15,15 @@ pub struct RequestOptions {
     pub stripe_account: Option<String>,
     pub stripe_context: Option<String>,
     pub stripe_version: Option<String>,
-    /// Fields to expand, added to those of the call's parameters.
+    /// Fields to expand, added to those of the call's parameters. v1 only: v2 calls have no
+    /// expansion (they take `include` parameters) and don't send these.
     pub expand: Vec<String>,
     /// How long each attempt may take.
     pub timeout: Option<Duration>,
     /// Parameters the call's typed parameters don't have (private-beta ones), sent after them:
     /// in the form body of a POST, in the query string otherwise. Keys are written as Stripe
-    /// reads them (`foo[bar]`, `items[0][price]`).
+    /// reads them (`foo[bar]`, `items[0][price]`). In the JSON body of a v2 call they are string
+    /// members, the key a path of members (`foo[bar]` is `{"foo": {"bar": value}}`).
     pub extra_params: Vec<(String, String)>,
 }
 

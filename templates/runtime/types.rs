@@ -294,6 +294,78 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Emptyable<T> {
     }
 }
 
+/// A field of a v2 request that Stripe lets you set to `null`, which clears the value it has
+/// stored. Such a field is an `Option<Nullable<T>>`: `None` leaves it out of the request,
+/// `Some(Nullable::Null)` sends `null`, and `Some(Nullable::Set(value))` (or
+/// `Some(value.into())`) sends the value.
+///
+/// v2 requests are JSON, so `null` and "absent" are different things there, unlike in v1's forms
+/// (which clear a value with an empty string: [`Emptyable`]). In a query string (v2 GET and
+/// DELETE) `null` sends nothing, as stripe-python leaves out `None`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    /// Sends `null`: clears the value.
+    Null,
+    Set(T),
+}
+
+impl<T> Nullable<T> {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    /// The value, unless this is `Null`.
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Self::Null => None,
+            Self::Set(value) => Some(value),
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Self::Set(value)
+    }
+}
+
+/// `Some("x".into())` for an `Option<Nullable<String>>`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Self::Set(value.to_owned())
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Null => serializer.serialize_none(),
+            Self::Set(value) => value.serialize(serializer),
+        }
+    }
+}
+
+/// `null` reads as `Null`, anything else as `Set`. Only with the `deserialize-params` feature.
+#[cfg(feature = "deserialize-params")]
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(|value| value.map_or(Self::Null, Self::Set))
+    }
+}
+
+/// Reads an `Option<Nullable<T>>` field so that a present `null` is `Some(Nullable::Null)`
+/// (serde reads `null` as `None` for any `Option`): for `#[serde(default, deserialize_with =
+/// "...")]` on such fields of request types, with the `deserialize-params` feature.
+#[cfg(feature = "deserialize-params")]
+#[doc(hidden)]
+pub fn deserialize_nullable<'de, D, T>(deserializer: D) -> Result<Option<Nullable<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Nullable::deserialize(deserializer).map(Some)
+}
+
 /// One page of a list call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct List<T> {
@@ -398,6 +470,60 @@ impl<T: Serialize> Serialize for List<T> {
     }
 }
 
+/// One page of a v2 list call. v2 lists page with URLs instead of object IDs: `next_page_url`
+/// (a path and query such as `/v2/core/events?page=...`) fetches the next page and is `None` on
+/// the last one. A `list_all` call follows them for you.
+#[derive(Clone, Debug, PartialEq)]
+pub struct V2List<T> {
+    pub data: Vec<T>,
+    pub next_page_url: Option<String>,
+    pub previous_page_url: Option<String>,
+}
+
+/// Reads a page as a `List` is read (its items straight into a vector with room for a page).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for V2List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V2ListVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V2ListVisitor<T> {
+            type Value = V2List<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a v2 list object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V2List<T>, A::Error> {
+                let (mut data, mut next, mut previous) = (None, None, None);
+                let mut fields = Fields::new(&["data", "next_page_url", "previous_page_url"]);
+                while let Some(field) = fields.next_field(&mut map)? {
+                    match field {
+                        0 => data = Some(map.next_value_seed(Items(PhantomData))?),
+                        1 => next = map.next_value()?,
+                        _ => previous = map.next_value()?,
+                    }
+                }
+                Ok(V2List {
+                    data: required(data, "data")?,
+                    next_page_url: next,
+                    previous_page_url: previous,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(V2ListVisitor(PhantomData))
+    }
+}
+
+impl<T: Serialize> Serialize for V2List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut list = serializer.serialize_struct("V2List", 3)?;
+        list.serialize_field("data", &self.data)?;
+        list.serialize_field("next_page_url", &self.next_page_url)?;
+        list.serialize_field("previous_page_url", &self.previous_page_url)?;
+        list.end()
+    }
+}
+
 /// A filter on an integer field such as `created`: one exact value, or a range.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(Deserialize))]
@@ -442,4 +568,160 @@ pub struct RangeBounds {
     pub lt: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
+}
+
+/// A file to upload: a `format: binary` parameter, such as the `file` of `POST /v1/files`. It
+/// goes out as one part of a `multipart/form-data` body, with `file_name` and `content_type` in
+/// the part's headers and `data` as its content.
+///
+/// stripe-python writes `application/octet-stream` as the content type of every file it sends
+/// (Stripe finds a file's type in its content); pass that when you have nothing better.
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "deserialize-params", derive(Deserialize))]
+pub struct FileUpload {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+impl FileUpload {
+    pub fn new(
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            data: data.into(),
+        }
+    }
+}
+
+impl fmt::Debug for FileUpload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileUpload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("data", &format_args!("[{} bytes]", self.data.len()))
+            .finish()
+    }
+}
+
+/// The struct name a `FileUpload` serializes under, which the form encoder recognises to take
+/// the file aside for a multipart body. No Rust type can have this name, so no other struct is
+/// mistaken for a file.
+pub(crate) const FILE_UPLOAD: &str = "$stripe_api::FileUpload";
+
+/// A struct of three fields (`file_name`, `content_type`, `data` as bytes) under a name of its
+/// own, which the form encoder recognises: JSON gets an object (the bytes as an array of numbers, which the
+/// `deserialize-params` feature reads back), a multipart body gets a file part.
+impl Serialize for FileUpload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Bytes<'a>(&'a [u8]);
+
+        impl Serialize for Bytes<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_bytes(self.0)
+            }
+        }
+
+        let mut file = serializer.serialize_struct(FILE_UPLOAD, 3)?;
+        file.serialize_field("file_name", &self.file_name)?;
+        file.serialize_field("content_type", &self.content_type)?;
+        file.serialize_field("data", &Bytes(&self.data))?;
+        file.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Update {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        description: Option<Nullable<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<Nullable<String>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        limit: Option<Nullable<i64>>,
+    }
+
+    #[test]
+    fn nullable_fields_are_absent_null_or_set() {
+        let update = Update {
+            description: Some(Nullable::Null),
+            name: Some("Orders".into()),
+            limit: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&update).unwrap(),
+            r#"{"description":null,"name":"Orders"}"#
+        );
+        // A query string leaves `null` out, as stripe-python leaves out `None`.
+        assert_eq!(super::super::encode_form(&update).unwrap(), "name=Orders");
+        assert_eq!(Nullable::from(5), Nullable::Set(5));
+        assert!(Nullable::<i64>::Null.is_null());
+        assert_eq!(Nullable::Set(5).as_set(), Some(&5));
+    }
+
+    #[test]
+    fn date_time_reads_what_stripe_sends_and_writes_rfc_3339() {
+        let parsed: super::super::DateTime =
+            serde_json::from_str(r#""2024-05-01T12:30:00.000Z""#).unwrap();
+        assert_eq!(parsed.as_second(), 1_714_566_600);
+        assert_eq!(
+            serde_json::to_string(&parsed).unwrap(),
+            r#""2024-05-01T12:30:00Z""#
+        );
+        let precise: super::super::DateTime =
+            serde_json::from_str(r#""2024-05-01T14:30:00.123456789+02:00""#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&precise).unwrap(),
+            r#""2024-05-01T12:30:00.123456789Z""#
+        );
+        let through_reader: super::super::DateTime =
+            super::super::json::parse(br#""2024-05-01T12:30:00.000Z""#)
+                .ok()
+                .unwrap();
+        assert_eq!(through_reader, parsed);
+        assert!(serde_json::from_str::<super::super::DateTime>(r#""yesterday""#).is_err());
+    }
+
+    #[test]
+    fn v2_list_reads_its_page_and_writes_it_back() {
+        let body = br#"{"data":[{"id":"a"},{"id":"b"}],"next_page_url":"/v2/core/events?page=x","previous_page_url":null,"extra":1}"#;
+        let page: V2List<serde_json::Value> = super::super::json::parse(body).ok().unwrap();
+        assert_eq!(page.data.len(), 2);
+        assert_eq!(
+            page.next_page_url.as_deref(),
+            Some("/v2/core/events?page=x")
+        );
+        assert_eq!(page.previous_page_url, None);
+        assert_eq!(
+            serde_json::to_value(&page).unwrap(),
+            serde_json::json!({
+                "data": [{"id": "a"}, {"id": "b"}],
+                "next_page_url": "/v2/core/events?page=x",
+                "previous_page_url": null,
+            })
+        );
+        let last: V2List<i64> = super::super::json::parse(br#"{"data":[]}"#).ok().unwrap();
+        assert_eq!(last.next_page_url, None);
+        assert!(super::super::json::parse::<V2List<i64>>(br#"{"next_page_url":null}"#).is_err());
+    }
+
+    #[test]
+    fn file_upload_is_an_object_in_json() {
+        let file = FileUpload::new("a.txt", "text/plain", b"hi".to_vec());
+        assert_eq!(
+            serde_json::to_value(&file).unwrap(),
+            serde_json::json!({"file_name": "a.txt", "content_type": "text/plain", "data": [104, 105]})
+        );
+        assert_eq!(
+            format!("{file:?}"),
+            r#"FileUpload { file_name: "a.txt", content_type: "text/plain", data: [2 bytes] }"#
+        );
+    }
 }

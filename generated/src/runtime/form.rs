@@ -1,5 +1,7 @@
 //! Form encoding: parameters as Stripe reads them (`a[b][0]=v`), written by a serde
-//! `Serializer` into unescaped pairs, and the escaping of those pairs into a query string or body.
+//! `Serializer` into unescaped pairs, and the escaping of those pairs into a query string or body;
+//! and the `multipart/form-data` bodies of file uploads, whose parts are the same pairs plus the
+//! files ([`FileUpload`]) the encoder takes aside.
 
 use std::fmt;
 
@@ -7,6 +9,7 @@ use serde::ser::{self, Serializer};
 use serde::Serialize;
 
 use super::error::Error;
+use super::types::{FileUpload, FILE_UPLOAD};
 
 /// Form-encodes parameters exactly as the client sends them, and as Stripe's SDKs do: nested
 /// objects as `a[b][c]=v`, arrays always indexed (`expand[0]=x`), booleans as `true`/`false`,
@@ -34,6 +37,117 @@ pub(crate) fn form_pairs<P: Serialize + ?Sized>(params: &P) -> Result<Pairs, Err
     Ok(form.pairs)
 }
 
+/// A file of a multipart body: its key (`file`) and where it goes among the pairs (before the
+/// pair at `position`, so parts keep the order of the parameters).
+#[derive(Debug)]
+pub(crate) struct FilePart {
+    pub(crate) position: usize,
+    pub(crate) key: String,
+    pub(crate) file: FileUpload,
+}
+
+/// The pairs and the files of a multipart body: [`form_pairs`], except that a [`FileUpload`]
+/// becomes a file part instead of an error.
+pub(crate) fn multipart_parts<P: Serialize + ?Sized>(
+    params: &P,
+) -> Result<(Pairs, Vec<FilePart>), Error> {
+    let mut form = Form {
+        files: Some(Vec::new()),
+        ..Form::default()
+    };
+    params
+        .serialize(&mut form)
+        .map_err(|FormError(message)| Error::Encode(message))?;
+    Ok((form.pairs, form.files.unwrap_or_default()))
+}
+
+/// A `multipart/form-data` body and its boundary, laid out as stripe-python's
+/// `MultipartDataGenerator` lays one out (`_multipart_data_generator.py`), so Stripe sees the same
+/// parts from both:
+///
+/// - one part per pair, in order, nested keys written as in a form (`file_link_data[create]`),
+///   values as they are (not escaped; booleans `true`/`false`), and no `Content-Type`;
+/// - a file part where the file is among the parameters, with `filename` and a `Content-Type`
+///   header (stripe-python always writes `application/octet-stream` there: this writes the
+///   [`FileUpload`]'s `content_type`);
+/// - in a name or file name, `"` is written `%22` and CR or LF a space, so no value can end the
+///   quoted text or start a header;
+/// - CRLF line ends, and the closing delimiter followed by CRLF.
+///
+/// The boundary is 60 random hex digits (30 random bytes, as stripe-python draws them), drawn again
+/// in the unlikely case that a part contains it. Built once per call, so every retry sends the
+/// same bytes.
+pub(crate) fn multipart_body(pairs: &[(String, String)], files: &[FilePart]) -> (String, Vec<u8>) {
+    let boundary = loop {
+        let boundary = super::idempotency::random_hex(30);
+        let inside = |bytes: &[u8]| {
+            bytes
+                .windows(boundary.len())
+                .any(|window| window == boundary.as_bytes())
+        };
+        let clash = pairs
+            .iter()
+            .any(|(key, value)| inside(key.as_bytes()) || inside(value.as_bytes()))
+            || files.iter().any(|part| {
+                inside(part.key.as_bytes())
+                    || inside(part.file.file_name.as_bytes())
+                    || inside(part.file.content_type.as_bytes())
+                    || inside(&part.file.data)
+            });
+        if !clash {
+            break boundary;
+        }
+    };
+    let size = files
+        .iter()
+        .map(|part| part.file.data.len() + 200)
+        .sum::<usize>()
+        + pairs
+            .iter()
+            .map(|(key, value)| key.len() + value.len() + 120)
+            .sum::<usize>();
+    let mut body = Vec::with_capacity(size);
+    let mut files = files.iter().peekable();
+    for index in 0..=pairs.len() {
+        while let Some(part) = files.next_if(|part| part.position <= index) {
+            let file = &part.file;
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\n",
+                    header_value(&part.key),
+                    header_value(&file.file_name)
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(
+                format!("Content-Type: {}\r\n\r\n", header_value(&file.content_type)).as_bytes(),
+            );
+            body.extend_from_slice(&file.data);
+            body.extend_from_slice(b"\r\n");
+        }
+        if let Some((key, value)) = pairs.get(index) {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                    header_value(key)
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(value.as_bytes());
+            body.extend_from_slice(b"\r\n");
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (boundary, body)
+}
+
+/// Text made safe inside a quoted part header value, as stripe-python makes it.
+fn header_value(text: &str) -> String {
+    text.replace('"', "%22").replace(['\r', '\n'], " ")
+}
+
 /// `key=value&...`, each key and value escaped as stripe-python escapes it.
 pub(crate) fn escape_pairs(pairs: &[(String, String)]) -> String {
     let mut out = String::new();
@@ -53,6 +167,20 @@ pub(crate) fn escape_pairs(pairs: &[(String, String)]) -> String {
 struct Form {
     pairs: Pairs,
     key: String,
+    /// The files taken aside for a multipart body; `None` when the request has no place for a
+    /// file (anything but a multipart body), where a file is an error.
+    files: Option<Vec<FilePart>>,
+    /// Set while a [`FileUpload`] serializes its fields.
+    reading: Option<FileFields>,
+}
+
+/// The fields of the [`FileUpload`] being serialized, and which one comes next.
+#[derive(Default)]
+struct FileFields {
+    field: &'static str,
+    file_name: String,
+    content_type: String,
+    data: Vec<u8>,
 }
 
 impl Form {
@@ -129,6 +257,8 @@ struct Compound<'a> {
     map_key: Option<String>,
     /// Set for a struct variant: the variant's key segment, removed again at the end.
     restore: Option<usize>,
+    /// Set for a [`FileUpload`]: its fields are read into `Form::reading`, not written as pairs.
+    file: bool,
 }
 
 impl<'a> Compound<'a> {
@@ -138,6 +268,7 @@ impl<'a> Compound<'a> {
             index: 0,
             map_key: None,
             restore: None,
+            file: false,
         }
     }
 
@@ -155,6 +286,30 @@ impl<'a> Compound<'a> {
     fn end(self) -> Result<(), FormError> {
         if let Some(len) = self.restore {
             self.form.key.truncate(len);
+        }
+        if self.file {
+            let fields = self.form.reading.take().unwrap_or_default();
+            let position = self.form.pairs.len();
+            let key = self.form.key.clone();
+            let Some(files) = self.form.files.as_mut() else {
+                return Err(FormError(
+                    "a file (`FileUpload`) can only be sent in a multipart body".to_owned(),
+                ));
+            };
+            if key.is_empty() {
+                return Err(FormError(
+                    "parameters must be a struct or a map, not a file".to_owned(),
+                ));
+            }
+            files.push(FilePart {
+                position,
+                key,
+                file: FileUpload {
+                    file_name: fields.file_name,
+                    content_type: fields.content_type,
+                    data: fields.data,
+                },
+            });
         }
         Ok(())
     }
@@ -214,9 +369,20 @@ impl<'a> Serializer for &'a mut Form {
         self.pair(value.encode_utf8(&mut [0; 4]))
     }
     fn serialize_str(self, value: &str) -> Result<(), FormError> {
+        if let Some(file) = self.reading.as_mut() {
+            match file.field {
+                "file_name" => file.file_name = value.to_owned(),
+                _ => file.content_type = value.to_owned(),
+            }
+            return Ok(());
+        }
         self.pair(value)
     }
     fn serialize_bytes(self, value: &[u8]) -> Result<(), FormError> {
+        if let Some(file) = self.reading.as_mut() {
+            file.data = value.to_vec();
+            return Ok(());
+        }
         self.pair(&String::from_utf8_lossy(value))
     }
     /// An absent value sends nothing.
@@ -281,8 +447,14 @@ impl<'a> Serializer for &'a mut Form {
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, FormError> {
         Ok(Compound::new(self))
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>, FormError> {
-        Ok(Compound::new(self))
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a>, FormError> {
+        let file = name == FILE_UPLOAD;
+        if file {
+            self.reading = Some(FileFields::default());
+        }
+        let mut compound = Compound::new(self);
+        compound.file = file;
+        Ok(compound)
     }
     fn serialize_struct_variant(
         self,
@@ -358,6 +530,12 @@ macro_rules! struct_serializer {
                 name: &'static str,
                 value: &T,
             ) -> Result<(), FormError> {
+                if self.file {
+                    if let Some(file) = self.form.reading.as_mut() {
+                        file.field = name;
+                    }
+                    return value.serialize(&mut *self.form);
+                }
                 self.form.nested(name, value)
             }
             fn end(self) -> Result<(), FormError> {
@@ -565,6 +743,82 @@ mod tests {
         assert!(encode_form(&vec![1]).is_err());
         assert_eq!(encode_form(&()).unwrap(), "");
         assert_eq!(encode_form(&None::<Params>).unwrap(), "");
+    }
+
+    #[derive(Serialize)]
+    struct Upload {
+        purpose: String,
+        file: super::super::FileUpload,
+        file_link_data: BTreeMap<String, bool>,
+        expand: Vec<String>,
+    }
+
+    fn upload() -> Upload {
+        Upload {
+            purpose: "dispute_evidence".to_owned(),
+            file: super::super::FileUpload::new(
+                "a \"quoted\"\r\nname.pdf",
+                "application/pdf",
+                b"%PDF\r\n--\x00\xff".to_vec(),
+            ),
+            file_link_data: BTreeMap::from([("create".to_owned(), true)]),
+            expand: vec!["file link".to_owned()],
+        }
+    }
+
+    #[test]
+    fn files_are_taken_aside_in_their_place_among_the_pairs() {
+        let (pairs, files) = multipart_parts(&upload()).unwrap();
+        assert_eq!(
+            pairs,
+            [
+                ("purpose".to_owned(), "dispute_evidence".to_owned()),
+                ("file_link_data[create]".to_owned(), "true".to_owned()),
+                ("expand[0]".to_owned(), "file link".to_owned()),
+            ]
+        );
+        assert_eq!(files.len(), 1);
+        assert_eq!((files[0].position, files[0].key.as_str()), (1, "file"));
+        assert_eq!(files[0].file, upload().file);
+    }
+
+    #[test]
+    fn a_file_outside_a_multipart_body_is_an_error() {
+        let error = form_pairs(&upload()).unwrap_err().to_string();
+        assert!(error.contains("multipart"), "{error}");
+        assert!(multipart_parts(&upload().file).is_err());
+    }
+
+    #[test]
+    fn multipart_body_is_laid_out_as_stripe_python_lays_it_out() {
+        let (pairs, files) = multipart_parts(&upload()).unwrap();
+        let (boundary, body) = multipart_body(&pairs, &files);
+        assert_eq!(boundary.len(), 60);
+        let mut expected = Vec::new();
+        expected.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\
+                 dispute_evidence\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"a %22quoted%22  name.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        expected.extend_from_slice(b"%PDF\r\n--\x00\xff");
+        expected.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Disposition: form-data; \
+                 name=\"file_link_data[create]\"\r\n\r\ntrue\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"expand[0]\"\r\n\r\n\
+                 file link\r\n--{boundary}--\r\n"
+            )
+            .as_bytes(),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            String::from_utf8_lossy(&expected)
+        );
+        assert_eq!(body, expected);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Idempotency keys: random version-4 UUIDs, as Stripe's SDKs send.
+//! Random identifiers: idempotency keys (version-4 UUIDs, as Stripe's SDKs send) and the
+//! boundaries of multipart bodies.
 
 use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
@@ -25,6 +26,23 @@ pub(crate) fn new_key() -> String {
     key
 }
 
+/// `bytes` random bytes as lowercase hex digits (the same source as [`new_key`]).
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut text = String::with_capacity(bytes * 2);
+    let state = RandomState::new();
+    let mut counter = 0_u64;
+    while text.len() < bytes * 2 {
+        let word = state.hash_one(counter);
+        counter += 1;
+        for byte in word.to_be_bytes() {
+            if text.len() < bytes * 2 {
+                let _ = write!(text, "{byte:02x}");
+            }
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +58,20 @@ mod tests {
             assert!(parts[2].starts_with('4'), "{key}");
             assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{key}");
         }
+    }
+
+    #[test]
+    fn random_hex_has_the_length_asked_for_and_differs_each_time() {
+        let boundaries: std::collections::BTreeSet<String> =
+            (0..100).map(|_| random_hex(30)).collect();
+        assert_eq!(boundaries.len(), 100);
+        for boundary in &boundaries {
+            assert_eq!(boundary.len(), 60);
+            assert!(
+                boundary.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{boundary}"
+            );
+        }
+        assert_eq!(random_hex(3).len(), 6);
     }
 }
