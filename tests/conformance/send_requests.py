@@ -3,14 +3,18 @@
 
 `send_requests.py BASE` reads one JSON request per line from standard input,
 `{"method": "post", "path": "/v1/customers/{customer}", "path_args": {"customer": "cus_1"},
-"params": {...}}`, sends it to BASE (a capture server on 127.0.0.1) and writes one line per
-request: `ok`, or the error. The requests go out in input order, one at a time.
+"multipart": false, "params": {...}}`, sends it to BASE (a capture server on 127.0.0.1) and
+writes one line per request: `ok`, or the error. The requests go out in input order, one at a
+time. A multipart request (a file upload) goes out as the SDK's `files.create` sends one: with
+the `multipart/form-data` content type, to the "files" base address, each file parameter
+(`{"file_name", "content_type", "data": [bytes]}`) as a file object.
 
 Each goes through the SDK's own request path, the one its typed services use: path arguments
 escaped by `sanitize_id` as the services do, then `StripeService._request` -> `_APIRequestor`
 -> `_api_encode` + `urlencode` -> its default HTTP client.
 """
 
+import io
 import json
 import sys
 
@@ -38,12 +42,18 @@ def main():
         method = request["method"]
         if method in ("put", "patch"):
             method = "post"
+        params, base_address, options = request["params"], "api", {}
+        if request.get("multipart"):
+            params = with_files(params)
+            base_address = "files"
+            options = {"content_type": "multipart/form-data"}
         try:
             service._request(
                 method,
                 path,
-                params=request["params"],
-                base_address="api",
+                params=params,
+                base_address=base_address,
+                options=options,
             )
             reply = "ok"
         except Exception as err:  # reported by the exercise, which fails
@@ -55,6 +65,20 @@ def main():
             )
         sys.stdout.write(reply.replace("\n", " ") + "\n")
         sys.stdout.flush()
+
+
+def with_files(value):
+    """`value` with every file parameter as a file object: the SDK sends its name (the base
+    name) and its bytes, and `application/octet-stream` whatever the file."""
+    if isinstance(value, dict):
+        if set(value) == {"file_name", "content_type", "data"}:
+            upload = io.BytesIO(bytes(value["data"]))
+            upload.name = value["file_name"]
+            return upload
+        return {key: with_files(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_files(item) for item in value]
+    return value
 
 
 if __name__ == "__main__":

@@ -171,80 +171,12 @@ pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// One part of a `multipart/form-data` body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Part {
-    pub name: String,
-    pub filename: Option<String>,
-    pub content_type: Option<String>,
-    pub data: Vec<u8>,
-}
+pub use stripegen_wire::Part;
 
-/// The parts of a `multipart/form-data` body sent with the header `Content-Type: content_type`,
-/// in order. Strict: panics unless the body is exactly the parts between CRLF-delimited
-/// boundaries, closed by the final delimiter and CRLF, each part with a `Content-Disposition`.
+/// The parts of a `multipart/form-data` body (`stripegen_wire::multipart_parts`); panics on a
+/// malformed one, naming what is wrong.
 pub fn multipart_parts(content_type: &str, body: &[u8]) -> Vec<Part> {
-    let boundary = content_type
-        .strip_prefix("multipart/form-data; boundary=")
-        .unwrap_or_else(|| panic!("not a multipart content type: {content_type}"));
-    let first = format!("--{boundary}\r\n");
-    let delimiter = format!("\r\n--{boundary}");
-    let find = |haystack: &[u8], needle: &[u8]| {
-        haystack
-            .windows(needle.len())
-            .position(|window| window == needle)
-    };
-    let mut rest = body
-        .strip_prefix(first.as_bytes())
-        .expect("the body starts with the first delimiter");
-    let mut parts = Vec::new();
-    loop {
-        let end = find(rest, delimiter.as_bytes()).expect("every part ends with a delimiter");
-        let (part, after) = (&rest[..end], &rest[end + delimiter.len()..]);
-        let headers_end = find(part, b"\r\n\r\n").expect("part headers end with an empty line");
-        let headers = std::str::from_utf8(&part[..headers_end]).expect("UTF-8 part headers");
-        let mut parsed = Part {
-            name: String::new(),
-            filename: None,
-            content_type: None,
-            data: part[headers_end + 4..].to_vec(),
-        };
-        for line in headers.split("\r\n") {
-            let (header, value) = line.split_once(": ").expect("a header line");
-            match header.to_ascii_lowercase().as_str() {
-                "content-disposition" => {
-                    let mut fields = value.split("; ");
-                    assert_eq!(fields.next(), Some("form-data"), "{line}");
-                    for field in fields {
-                        let (key, quoted) = field.split_once('=').expect("key=\"value\"");
-                        let text = quoted
-                            .strip_prefix('"')
-                            .and_then(|q| q.strip_suffix('"'))
-                            .expect("a quoted value")
-                            .to_owned();
-                        match key {
-                            "name" => parsed.name = text,
-                            "filename" => parsed.filename = Some(text),
-                            other => panic!("unexpected disposition field {other}"),
-                        }
-                    }
-                }
-                "content-type" => parsed.content_type = Some(value.to_owned()),
-                other => panic!("unexpected part header {other}"),
-            }
-        }
-        assert!(!parsed.name.is_empty(), "a part without a name: {headers}");
-        parts.push(parsed);
-        if let Some(next) = after.strip_prefix(b"\r\n") {
-            rest = next;
-        } else {
-            assert_eq!(
-                after, b"--\r\n",
-                "the body ends with the closing delimiter and CRLF"
-            );
-            return parts;
-        }
-    }
+    stripegen_wire::multipart_parts(content_type, body).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The Markdown documentation (`README.md`, `docs/*.md`): `cargo test` compiles its

@@ -55,6 +55,9 @@ struct Operation {
     key: String,
     method: String,
     path: String,
+    /// The body is `multipart/form-data` (a file upload).
+    #[serde(default)]
+    multipart: bool,
     /// By the path template's names.
     path_args: serde_json::Map<String, Value>,
     /// The call's path arguments, in the order its function takes them.
@@ -69,6 +72,7 @@ struct Operation {
 struct PythonRequest<'a> {
     method: &'a str,
     path: &'a str,
+    multipart: bool,
     path_args: &'a serde_json::Map<String, Value>,
     params: &'a Value,
 }
@@ -82,13 +86,28 @@ struct Sent {
 }
 
 impl Sent {
+    /// The request's method, path and parameters: decoded pairs of its query or form body, or
+    /// of a multipart body its parts, a file part as `name` = `file NAME TYPE BYTES` (the
+    /// bytes in hex). An unreadable multipart body is one pair naming the error, which differs
+    /// from anything the other side sends.
     fn of(request: &Request) -> Self {
-        let encoded: &[u8] = match request.method.as_str() {
-            "POST" | "PUT" | "PATCH" => &request.body,
-            _ => request.url.query().unwrap_or("").as_bytes(),
+        let content_type = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let mut pairs: Vec<(String, String)> = if content_type.starts_with("multipart/") {
+            match stripegen_wire::multipart_parts(content_type, &request.body) {
+                Ok(parts) => parts.into_iter().map(part_pair).collect(),
+                Err(err) => vec![("unreadable multipart body".into(), err)],
+            }
+        } else {
+            let encoded: &[u8] = match request.method.as_str() {
+                "POST" | "PUT" | "PATCH" => &request.body,
+                _ => request.url.query().unwrap_or("").as_bytes(),
+            };
+            url::form_urlencoded::parse(encoded).into_owned().collect()
         };
-        let mut pairs: Vec<(String, String)> =
-            url::form_urlencoded::parse(encoded).into_owned().collect();
         pairs.sort();
         Self {
             method: request.method.to_string(),
@@ -96,6 +115,22 @@ impl Sent {
             pairs,
         }
     }
+}
+
+/// A multipart part as a pair: a field's name and text, or a file's name and what it is.
+fn part_pair(part: stripegen_wire::Part) -> (String, String) {
+    let value = match (&part.filename, &part.content_type) {
+        (None, None) => String::from_utf8_lossy(&part.data).into_owned(),
+        (filename, content_type) => {
+            let hex: String = part.data.iter().map(|b| format!("{b:02x}")).collect();
+            format!(
+                "file {} {} {hex}",
+                filename.as_deref().unwrap_or("-"),
+                content_type.as_deref().unwrap_or("-")
+            )
+        }
+    };
+    (part.name, value)
 }
 
 /// The capture server's state: the body it answers with, which the exercise sets before each
@@ -366,6 +401,7 @@ impl Python {
         let request = PythonRequest {
             method: &operation.method,
             path: &operation.path,
+            multipart: operation.multipart,
             path_args: &operation.path_args,
             params,
         };

@@ -35,11 +35,18 @@ pub(super) fn structure(
         // Requests never send absent fields. Responses write `null` back where the API does.
         let skip = (!field.required && (direction == Direction::Request || !field.nullable))
             .then(|| quote! { #[serde(skip_serializing_if = "Option::is_none")] });
+        // Read back from JSON, `null` is `Some(Nullable::Null)`, not an absent field.
+        let read_null = matches!(field.ty, TypeRef::Nullable(_)).then(|| {
+            quote! {
+                #[cfg_attr(feature = "deserialize-params", serde(default, deserialize_with = "super::deserialize_nullable"))]
+            }
+        });
         quote! {
             #docs
             #deprecated
             #rename
             #skip
+            #read_null
             pub #field_name: #ty,
         }
     });

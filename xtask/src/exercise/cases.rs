@@ -48,6 +48,8 @@ fn path_arg(name: &str) -> String {
 pub struct OperationCases {
     pub method: String,
     pub path: String,
+    /// The body is `multipart/form-data` (a file upload).
+    pub multipart: bool,
     pub path_args: Map<String, Value>,
     pub param_sets: Vec<Value>,
     pub response: Value,
@@ -111,6 +113,7 @@ pub fn operation(
     Ok(OperationCases {
         method: method.to_owned(),
         path: path.to_owned(),
+        multipart: !operation["requestBody"]["content"]["multipart/form-data"].is_null(),
         path_args,
         param_sets,
         response,
@@ -191,6 +194,13 @@ fn value(spec: &Value, schema: &Value, shape: Shape, depth: usize) -> Value {
         Some("number") => json!(1.5),
         Some("boolean") => json!(!shape.second),
         Some("string") if schema["format"] == "decimal" => json!("12.5"),
+        // A file: name, content type (stripe-python's, whatever the file) and bytes, the
+        // generated `FileUpload` and a file object for stripe-python alike.
+        Some("string") if schema["format"] == "binary" => json!({
+            "file_name": if shape.second { "a b\"c.pdf" } else { "upload.txt" },
+            "content_type": "application/octet-stream",
+            "data": if shape.second { json!([37, 80, 68, 70, 0, 13, 10, 255]) } else { json!([104, 105]) },
+        }),
         Some("string") if shape.second => json!("a b&c=d+e%f/é😀"),
         Some("string") => json!("value_1"),
         Some("array") => {

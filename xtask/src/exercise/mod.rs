@@ -52,6 +52,7 @@ pub fn write(
             "key": operation.origin,
             "method": cases.method,
             "path": cases.path,
+            "multipart": cases.multipart,
             "path_args": cases.path_args,
             "call_args": call_args,
             "param_sets": cases.param_sets,
@@ -91,6 +92,8 @@ pub fn write(
         .canonicalize()
         .map_err(|e| format!("{}: {e}", crate_dir.display()))?;
     let crate_dir = crate_dir.display();
+    let wire = crate::workspace_root().join("tests/wire");
+    let wire = wire.display();
     let manifest = format!(
         r#"# Written by `cargo xtask full-api --exercise`.
 [package]
@@ -104,6 +107,7 @@ api = {{ package = "{crate_name}", path = "{crate_dir}", features = ["deserializ
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+stripegen-wire = {{ path = "{wire}" }}
 tokio = {{ version = "1", features = ["macros", "rt"] }}
 url = "2"
 wiremock = "0.6"
