@@ -488,7 +488,9 @@ pub struct EventRequest {
 /// [`fetch_event`](EventNotification::fetch_event) and the object with
 /// [`fetch_related_object`](EventNotification::fetch_related_object).
 ///
-/// Members Stripe adds later are ignored. A `null` optional member reads as an absent one.
+/// Members Stripe adds later are ignored. A `null` optional member reads as an absent one. To
+/// make one in tests, sign a payload with [`signature_header`] and parse it, or deserialize the
+/// JSON (`serde_json::from_value`), which checks the same things apart from the signature.
 ///
 /// stripe-python has a class per known event type; this type is generic, like its
 /// `UnknownEventNotification`, so it never requires a `related_object` (some types have none)
