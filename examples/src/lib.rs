@@ -5,14 +5,19 @@
 //! `Json<...>`, which would re-encode it), and it must answer quickly, so real work on an event
 //! belongs in a queue or a spawned task, with Stripe's retries in mind (the same event can arrive
 //! twice: deduplicate on `event.id`).
+//!
+//! [`thin_events_router`] does the same for the thin event notifications of a v2 event
+//! destination, fetching what each one concerns in a spawned task.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use serde_json::Value;
 use stripe_api::events::{Event, EventObject, EventType};
-use stripe_api::webhook::Webhook;
+use stripe_api::webhook::{EventNotification, Webhook};
+use stripe_api::Client;
 
 /// The path the endpoint listens on.
 pub const PATH: &str = "/webhook";
@@ -29,17 +34,22 @@ pub async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    let signature = match headers.get("stripe-signature").map(|value| value.to_str()) {
-        None => None,
-        Some(Ok(value)) => Some(value),
-        Some(Err(_)) => {
-            let reason = "the Stripe-Signature header is not visible ASCII".to_owned();
-            return (StatusCode::BAD_REQUEST, reason);
-        }
+    let signature = match signature(&headers) {
+        Ok(signature) => signature,
+        Err(reason) => return (StatusCode::BAD_REQUEST, reason.to_owned()),
     };
     match webhook.construct_event::<Event>(&body, signature) {
         Ok(event) => (StatusCode::OK, handle(&event)),
         Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
+    }
+}
+
+/// The `Stripe-Signature` header, if any.
+fn signature(headers: &HeaderMap) -> Result<Option<&str>, &'static str> {
+    match headers.get("stripe-signature").map(|value| value.to_str()) {
+        None => Ok(None),
+        Some(Ok(value)) => Ok(Some(value)),
+        Some(Err(_)) => Err("the Stripe-Signature header is not visible ASCII"),
     }
 }
 
@@ -70,5 +80,67 @@ pub fn handle(event: &Event) -> String {
             order.id, order.metric_tons
         ),
         (event_type, _) => format!("ignored {event_type} {}", event.id),
+    }
+}
+
+/// The path thin event notifications arrive on.
+pub const THIN_EVENTS_PATH: &str = "/thin-events";
+
+/// The app for a v2 event destination: `POST /thin-events`, checking signatures with `webhook`
+/// (made with the destination's own secret). With a `client`, what each notification concerns is
+/// fetched in a spawned task, in the notification's context.
+pub fn thin_events_router(webhook: Webhook, client: Option<Client>) -> Router {
+    Router::new()
+        .route(THIN_EVENTS_PATH, post(receive_thin))
+        .with_state((webhook, client))
+}
+
+/// Verifies and parses one thin event notification: 200 with a line describing it, 400 when the
+/// signature or the body is not acceptable (a snapshot event included).
+pub async fn receive_thin(
+    State((webhook, client)): State<(Webhook, Option<Client>)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
+    let signature = match signature(&headers) {
+        Ok(signature) => signature,
+        Err(reason) => return (StatusCode::BAD_REQUEST, reason.to_owned()),
+    };
+    match webhook.parse_event_notification(&body, signature) {
+        Ok(notification) => {
+            let line = describe(&notification);
+            if let Some(client) = client {
+                tokio::spawn(fetch(client, notification));
+            }
+            (StatusCode::OK, line)
+        }
+        Err(err) => (StatusCode::BAD_REQUEST, err.to_string()),
+    }
+}
+
+/// A line describing a notification: its type, ID and the object it concerns.
+pub fn describe(notification: &EventNotification) -> String {
+    match &notification.related_object {
+        Some(related) => format!(
+            "{} {} about {} {}",
+            notification.type_,
+            notification.id,
+            related.type_,
+            related.id.as_deref().unwrap_or("(singleton)")
+        ),
+        None => format!("{} {}", notification.type_, notification.id),
+    }
+}
+
+/// Fetches the object a notification concerns, or the full event when it concerns none.
+async fn fetch(client: Client, notification: EventNotification) {
+    let fetched = match notification.fetch_related_object::<Value>(&client).await {
+        Ok(Some(object)) => Ok(object),
+        Ok(None) => notification.fetch_event::<Value>(&client).await,
+        Err(err) => Err(err),
+    };
+    match fetched {
+        Ok(value) => println!("{}: {value}", notification.id),
+        Err(err) => eprintln!("{}: fetching failed: {err}", notification.id),
     }
 }

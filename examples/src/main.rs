@@ -6,11 +6,16 @@
 //! STRIPE_WEBHOOK_SECRET=whsec_... cargo run -p stripe-webhook-example
 //! stripe trigger identity.verification_session.verified
 //! ```
+//!
+//! With `STRIPE_EVENT_DESTINATION_SECRET` set (a v2 event destination's signing secret), it also
+//! takes thin event notifications on `/thin-events`, and with `STRIPE_SECRET_KEY` fetches what
+//! each one concerns.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
 use stripe_api::webhook::Webhook;
-use stripe_webhook_example::{router, PATH};
+use stripe_api::Client;
+use stripe_webhook_example::{router, thin_events_router, PATH, THIN_EVENTS_PATH};
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
@@ -28,5 +33,11 @@ async fn main() -> std::io::Result<()> {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let listener = tokio::net::TcpListener::bind(address).await?;
     println!("listening on http://{address}{PATH}");
-    axum::serve(listener, router(Webhook::new(secret))).await
+    let mut app = router(Webhook::new(secret));
+    if let Ok(secret) = std::env::var("STRIPE_EVENT_DESTINATION_SECRET") {
+        let client = std::env::var("STRIPE_SECRET_KEY").ok().map(Client::new);
+        app = app.merge(thin_events_router(Webhook::new(secret), client));
+        println!("and on http://{address}{THIN_EVENTS_PATH}");
+    }
+    axum::serve(listener, app).await
 }

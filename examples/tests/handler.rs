@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use serde_json::{json, Value};
 use stripe_api::webhook::{signature_header, Webhook};
-use stripe_webhook_example::{router, PATH};
+use stripe_webhook_example::{router, thin_events_router, PATH, THIN_EVENTS_PATH};
 use tower::ServiceExt as _;
 
 const SECRET: &str = "whsec_example_test";
@@ -116,4 +116,88 @@ async fn an_invalid_signature_is_a_bad_request() {
     let signature = signature_header(&body, SECRET, NOW);
     let (status, _) = post(tampered, Some(signature)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+fn notification(event_type: &str, related_object: Option<Value>) -> Vec<u8> {
+    let mut notification = json!({
+        "id": "evt_test_65R9Ijk8MTJBxjkGHx916ETNlfSQbZpeRKZk",
+        "object": "v2.core.event",
+        "type": event_type,
+        "created": "2027-01-15T08:00:00.000Z",
+        "livemode": false,
+        "context": "acct_1Nv0FGQ9RKHgCVdK",
+    });
+    if let Some(related) = related_object {
+        notification["related_object"] = related;
+    }
+    serde_json::to_vec(&notification).unwrap()
+}
+
+/// Posts `body` to the thin-events route (no client: nothing is fetched).
+async fn post_thin(body: Vec<u8>, signature: String) -> (StatusCode, String) {
+    let app = thin_events_router(Webhook::new(SECRET).clock(|| NOW), None);
+    let request = Request::post(THIN_EVENTS_PATH)
+        .header("content-type", "application/json")
+        .header("Stripe-Signature", signature)
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn thin_event_notifications_are_handled_on_their_own_route() {
+    let body = notification(
+        "v1.billing.meter.error_report_triggered",
+        Some(json!({"id": "mtr_1", "type": "billing.meter", "url": "/v1/billing/meters/mtr_1"})),
+    );
+    let signature = signature_header(&body, SECRET, NOW);
+    assert_eq!(
+        post_thin(body, signature).await,
+        (
+            StatusCode::OK,
+            "v1.billing.meter.error_report_triggered evt_test_65R9Ijk8MTJBxjkGHx916ETNlfSQbZpeRKZk \
+             about billing.meter mtr_1"
+                .to_owned()
+        )
+    );
+    let body = notification("v1.account.application.authorized", None);
+    let signature = signature_header(&body, SECRET, NOW);
+    assert_eq!(
+        post_thin(body, signature).await,
+        (
+            StatusCode::OK,
+            "v1.account.application.authorized evt_test_65R9Ijk8MTJBxjkGHx916ETNlfSQbZpeRKZk"
+                .to_owned()
+        )
+    );
+
+    // Each route refuses the other kind of payload.
+    let snapshot = event(
+        "identity.verification_session.verified",
+        fixture("identity.verification_session"),
+    );
+    let signature = signature_header(&snapshot, SECRET, NOW);
+    assert_eq!(
+        post_thin(snapshot, signature).await,
+        (
+            StatusCode::BAD_REQUEST,
+            "the webhook payload is a snapshot event (\"object\": \"event\"), not a thin event \
+             notification: parse it with Webhook::construct_event"
+                .to_owned()
+        )
+    );
+    let thin = notification("v1.account.application.authorized", None);
+    let signature = signature_header(&thin, SECRET, NOW);
+    assert_eq!(
+        post(thin, Some(signature)).await,
+        (
+            StatusCode::BAD_REQUEST,
+            "the webhook payload is a thin event notification (\"object\": \"v2.core.event\"), \
+             not a snapshot event: parse it with Webhook::parse_event_notification"
+                .to_owned()
+        )
+    );
 }

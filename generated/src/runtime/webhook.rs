@@ -18,6 +18,13 @@
 //! ```
 //!
 //! Build a valid header for tests with [`signature_header`].
+//!
+//! Event destinations of Stripe's v2 APIs deliver *thin* event notifications instead: a small
+//! payload (`"object": "v2.core.event"`) naming the event and the object it concerns, signed the
+//! same way. [`Webhook::parse_event_notification`] checks and parses one into an
+//! [`EventNotification`], whose [`fetch_event`](EventNotification::fetch_event) and
+//! [`fetch_related_object`](EventNotification::fetch_related_object) retrieve the rest from the
+//! API. Each method refuses the other kind of payload, as Stripe's SDKs do.
 
 use std::fmt;
 use std::sync::Arc;
@@ -28,6 +35,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use super::client::{Client, Method, PathSegment};
+use super::error::Error;
+use super::options::RequestOptions;
 use super::types::Timestamp;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -137,17 +147,101 @@ impl Webhook {
     /// [`verify`](Webhook::verify)s the delivery, then parses its body as `E`, typically
     /// [`Event`]; a body that does not match `E` is reported with the JSON path of the failing
     /// value.
+    ///
+    /// A thin event notification (a body whose top-level `object` is `"v2.core.event"`) is
+    /// refused with [`WebhookError::ThinEventNotification`], whatever `E` is, once its signature
+    /// has been checked: such deliveries are for [`Webhook::parse_event_notification`]. Stripe's
+    /// SDKs refuse them the same way.
     pub fn construct_event<E: DeserializeOwned>(
         &self,
         payload: &[u8],
         signature_header: Option<&str>,
     ) -> Result<E, WebhookError> {
         self.verify(payload, signature_header)?;
-        super::json::parse(payload).map_err(|failure| WebhookError::InvalidPayload {
-            path: failure.path,
-            message: failure.message,
-        })
+        if top_level_object(payload).as_deref() == Some(THIN_EVENT_OBJECT) {
+            return Err(WebhookError::ThinEventNotification);
+        }
+        parse_payload(payload)
     }
+
+    /// Checks a delivery of a v2 event destination exactly as [`construct_event`] does (the
+    /// same [`verify`](Webhook::verify): secret, tolerance, errors), then parses its body as a
+    /// thin [`EventNotification`].
+    ///
+    /// A snapshot event (a body whose top-level `object` is `"event"`, as v1 webhook endpoints
+    /// receive) is refused with [`WebhookError::SnapshotEvent`]: parse those with
+    /// [`construct_event`]. Any other body that is not a notification (another `object`, a
+    /// missing `id`, `type` or `created`, a member of the wrong type) is
+    /// [`WebhookError::InvalidPayload`], naming the JSON path of the failing value.
+    ///
+    /// [`construct_event`]: Webhook::construct_event
+    pub fn parse_event_notification(
+        &self,
+        payload: &[u8],
+        signature_header: Option<&str>,
+    ) -> Result<EventNotification, WebhookError> {
+        self.verify(payload, signature_header)?;
+        if top_level_object(payload).as_deref() == Some(SNAPSHOT_EVENT_OBJECT) {
+            return Err(WebhookError::SnapshotEvent);
+        }
+        parse_payload(payload)
+    }
+}
+
+/// The `object` of a thin event notification.
+const THIN_EVENT_OBJECT: &str = "v2.core.event";
+/// The `object` of a snapshot event.
+const SNAPSHOT_EVENT_OBJECT: &str = "event";
+
+/// Parses a verified body, naming the JSON path of a failure.
+fn parse_payload<T: DeserializeOwned>(payload: &[u8]) -> Result<T, WebhookError> {
+    super::json::parse(payload).map_err(|failure| WebhookError::InvalidPayload {
+        path: failure.path,
+        message: failure.message,
+    })
+}
+
+/// The top-level `object` member of `payload` when it is a JSON object whose `object` is a
+/// string (the last one, if repeated, as a JSON object reads in Python and JavaScript); `None`
+/// for anything else, which the parse that follows reports.
+fn top_level_object(payload: &[u8]) -> Option<String> {
+    struct ObjectMember(Option<String>);
+
+    impl<'de> Deserialize<'de> for ObjectMember {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(ObjectMemberVisitor)
+        }
+    }
+
+    struct ObjectMemberVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for ObjectMemberVisitor {
+        type Value = ObjectMember;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<ObjectMember, A::Error> {
+            let mut object = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "object" {
+                    object = match map.next_value::<serde_json::Value>()? {
+                        serde_json::Value::String(value) => Some(value),
+                        _ => None,
+                    };
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(ObjectMember(object))
+        }
+    }
+
+    super::json::parse::<ObjectMember>(payload).ok()?.0
 }
 
 impl fmt::Debug for Webhook {
@@ -273,6 +367,14 @@ pub enum WebhookError {
     /// The signature is valid, but the body does not parse as the requested type; `path` is the
     /// JSON path of the failing value.
     InvalidPayload { path: String, message: String },
+    /// The signature is valid, but [`Webhook::construct_event`] was given a thin event
+    /// notification (`"object": "v2.core.event"`, from a v2 event destination): parse it with
+    /// [`Webhook::parse_event_notification`].
+    ThinEventNotification,
+    /// The signature is valid, but [`Webhook::parse_event_notification`] was given a snapshot
+    /// event (`"object": "event"`, from a v1 webhook endpoint): parse it with
+    /// [`Webhook::construct_event`].
+    SnapshotEvent,
 }
 
 impl fmt::Display for WebhookError {
@@ -302,6 +404,14 @@ impl fmt::Display for WebhookError {
                     "the webhook payload does not match at `{path}`: {message}"
                 )
             }
+            Self::ThinEventNotification => f.write_str(
+                "the webhook payload is a thin event notification (\"object\": \"v2.core.event\"), \
+                 not a snapshot event: parse it with Webhook::parse_event_notification",
+            ),
+            Self::SnapshotEvent => f.write_str(
+                "the webhook payload is a snapshot event (\"object\": \"event\"), not a thin \
+                 event notification: parse it with Webhook::construct_event",
+            ),
         }
     }
 }
@@ -370,6 +480,201 @@ pub struct EventRequest {
     /// The `Idempotency-Key` the request was sent with, if any (recorded since May 2017).
     #[serde(default)]
     pub idempotency_key: Option<String>,
+}
+
+/// A thin event notification, as v2 event destinations deliver them: which event happened, when,
+/// in which context, and the object it concerns, but not the object itself. Get one from
+/// [`Webhook::parse_event_notification`]; fetch the full event with
+/// [`fetch_event`](EventNotification::fetch_event) and the object with
+/// [`fetch_related_object`](EventNotification::fetch_related_object).
+///
+/// Members Stripe adds later are ignored. A `null` optional member reads as an absent one. To
+/// make one in tests, sign a payload with [`signature_header`] and parse it, or deserialize the
+/// JSON (`serde_json::from_value`), which checks the same things apart from the signature.
+///
+/// stripe-python has a class per known event type; this type is generic, like its
+/// `UnknownEventNotification`, so it never requires a `related_object` (some types have none)
+/// and reads one without an `id` (singletons such as a customer's cash balance), a `request`
+/// reason whose `request` is `null` and a request without an `idempotency_key`, all of which
+/// stripe-python rejects. Where stripe-python takes a malformed member as it is (a `livemode`
+/// that is not a boolean, a `null` `object`, an empty `reason` object), this type rejects the
+/// payload.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct EventNotification {
+    /// The event's ID (`evt_...`).
+    pub id: String,
+    /// Always `"v2.core.event"`: checked when parsing, written when serializing.
+    object: ThinEventObject,
+    /// What happened, e.g. `v1.billing.meter.error_report_triggered`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// When the event was created, as the RFC 3339 text Stripe sends
+    /// (`2024-09-26T17:35:21.447Z`), unchecked. A `String` until the runtime has a type for
+    /// v2's date-times.
+    pub created: String,
+    /// `true` for live-mode events, `false` for test-mode ones (and when absent).
+    #[serde(default, deserialize_with = "null_as_false")]
+    pub livemode: bool,
+    /// The context the event happened in, such as a connected account (`acct_...`, or a path of
+    /// them joined by `/`); `None` for the destination's own account. Sent as `Stripe-Context`
+    /// when fetching. An empty string reads as `None`, as in Stripe's SDKs.
+    #[serde(
+        default,
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<String>,
+    /// The object the event concerns, if it concerns one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_object: Option<RelatedObject>,
+    /// Why the event happened, when Stripe says: e.g. the API request that caused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<EventReason>,
+}
+
+/// The object an [`EventNotification`] concerns.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct RelatedObject {
+    /// The object's ID (`mtr_...`); `None` for a singleton, an object that has no ID of its own
+    /// (a customer's cash balance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The object's type, its `object` value (`billing.meter`).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The API path to retrieve it (`/v1/billing/meters/mtr_...`), used by
+    /// [`EventNotification::fetch_related_object`].
+    pub url: String,
+}
+
+/// Why an event happened.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct EventReason {
+    /// The kind of reason: `request` for an API request (the only kind so far).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The API request, for a reason of type `request`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<EventReasonRequest>,
+}
+
+/// The API request behind an [`EventNotification`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct EventReasonRequest {
+    /// The request's ID (`req_...`).
+    pub id: String,
+    /// The `Idempotency-Key` the request was sent with, if any.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+impl EventNotification {
+    /// Retrieves the full event (`GET /v2/core/events/{id}`) through `client`, as `T`:
+    /// `serde_json::Value` or a type of your own.
+    ///
+    /// The request is made as [`Client::raw_request`] makes it, with the notification's
+    /// [`context`](EventNotification::context) as `Stripe-Context` when it has one. It uses the
+    /// client's own settings (API version, retries, and a `Stripe-Account` or `Stripe-Context` set
+    /// on its builder, which a notification's context replaces, as in stripe-node; stripe-python
+    /// sends neither), not the options of a handle made by [`Client::with_options`], so an
+    /// account or context meant for other calls never leaks into it. Unlike the SDKs, it sends
+    /// no `Stripe-Request-Trigger` header (`event=<id>`).
+    pub async fn fetch_event<T: DeserializeOwned>(&self, client: &Client) -> Result<T, Error> {
+        let path = format!("/v2/core/events/{}", PathSegment(&self.id));
+        self.client(client)
+            .raw_request(Method::Get, &path, &())
+            .await
+    }
+
+    /// Retrieves the [`related_object`](EventNotification::related_object) (`GET` its `url`)
+    /// through `client`, as `T`; `Ok(None)` when the notification has none. Sent as
+    /// [`fetch_event`](EventNotification::fetch_event) sends its request.
+    ///
+    /// The URL comes from the payload, so it must be a path on the API host: one that does not
+    /// start with a single `/` is an [`Error::InvalidPath`] and is not requested.
+    pub async fn fetch_related_object<T: DeserializeOwned>(
+        &self,
+        client: &Client,
+    ) -> Result<Option<T>, Error> {
+        let Some(related) = &self.related_object else {
+            return Ok(None);
+        };
+        if !related.url.starts_with('/') || related.url.starts_with("//") {
+            return Err(Error::InvalidPath {
+                path: related.url.clone(),
+                reason: "a related object's URL must be a path starting with a single `/`",
+            });
+        }
+        self.client(client)
+            .raw_request(Method::Get, &related.url, &())
+            .await
+            .map(Some)
+    }
+
+    /// The handle fetches go through: the client's settings, the notification's context.
+    fn client(&self, client: &Client) -> Client {
+        let options = match &self.context {
+            Some(context) => RequestOptions::new().stripe_context(context),
+            None => RequestOptions::new(),
+        };
+        client.with_options(options)
+    }
+}
+
+/// The `object` of an [`EventNotification`]: reads only `"v2.core.event"`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ThinEventObject;
+
+impl fmt::Debug for ThinEventObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(THIN_EVENT_OBJECT, f)
+    }
+}
+
+impl Serialize for ThinEventObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(THIN_EVENT_OBJECT)
+    }
+}
+
+impl<'de> Deserialize<'de> for ThinEventObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ThinEventObject;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "\"{THIN_EVENT_OBJECT}\"")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<ThinEventObject, E> {
+                if value == THIN_EVENT_OBJECT {
+                    Ok(ThinEventObject)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(value), &self))
+                }
+            }
+        }
+
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// A boolean that may be `null` (read as `false`).
+fn null_as_false<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(deserializer)?.unwrap_or(false))
+}
+
+/// A string that may be `null` or empty (both read as `None`).
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.filter(|text| !text.is_empty()))
 }
 
 #[cfg(test)]
@@ -694,6 +999,32 @@ mod tests {
     }
 
     #[test]
+    fn the_top_level_object_is_read_from_any_json_object() {
+        for (payload, object) in [
+            (&br#"{"object":"v2.core.event"}"#[..], Some("v2.core.event")),
+            (
+                br#"{"id":"evt_1","object":"event","data":{"object":{}}}"#,
+                Some("event"),
+            ),
+            (br#"{"data":{"object":"v2.core.event"}}"#, None),
+            (br#"{"object":"a","object":"b"}"#, Some("b")),
+            (br#"{"object":"a","object":null}"#, None),
+            (br#"{"object":"\u0065vent"}"#, Some("event")),
+            (br#"{"object":1}"#, None),
+            (br#"["object"]"#, None),
+            (br#"{"object":"event"} x"#, None),
+            (b"{\"object\":\"event\",\"x\":\"\xff\"}", None),
+        ] {
+            assert_eq!(
+                top_level_object(payload).as_deref(),
+                object,
+                "{}",
+                String::from_utf8_lossy(payload)
+            );
+        }
+    }
+
+    #[test]
     fn events_round_trip() {
         let full = serde_json::json!({
             "id": "evt_2",
@@ -755,6 +1086,16 @@ mod tests {
                     message: "missing field `id`".to_owned(),
                 },
                 "the webhook payload does not match at `data.object`: missing field `id`",
+            ),
+            (
+                WebhookError::ThinEventNotification,
+                "the webhook payload is a thin event notification (\"object\": \"v2.core.event\"), \
+                 not a snapshot event: parse it with Webhook::parse_event_notification",
+            ),
+            (
+                WebhookError::SnapshotEvent,
+                "the webhook payload is a snapshot event (\"object\": \"event\"), not a thin \
+                 event notification: parse it with Webhook::construct_event",
             ),
         ];
         for (err, text) in cases {
