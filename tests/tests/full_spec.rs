@@ -80,7 +80,10 @@ fn generates_2026_01_28_with_v2() {
     let files = file(&output, "src/files.rs");
     assert!(files.contains("pub file: super::FileUpload,"));
     assert!(files.contains("encoding: super::Encoding::Multipart"));
-    for server in ["https://files.stripe.com", "https://meter-events.stripe.com"] {
+    for server in [
+        "https://files.stripe.com",
+        "https://meter-events.stripe.com",
+    ] {
         assert!(
             output
                 .files

@@ -509,10 +509,8 @@ pub struct EventNotification {
     /// What happened, e.g. `v1.billing.meter.error_report_triggered`.
     #[serde(rename = "type")]
     pub type_: String,
-    /// When the event was created, as the RFC 3339 text Stripe sends
-    /// (`2024-09-26T17:35:21.447Z`), unchecked. A `String` until the runtime has a type for
-    /// v2's date-times.
-    pub created: String,
+    /// When the event was created (Stripe sends RFC 3339, `2024-09-26T17:35:21.447Z`).
+    pub created: jiff::Timestamp,
     /// `true` for live-mode events, `false` for test-mode ones (and when absent).
     #[serde(default, deserialize_with = "null_as_false")]
     pub livemode: bool,

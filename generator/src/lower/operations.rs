@@ -9,10 +9,10 @@ use super::paths::RawOperation;
 use super::placement::Placement;
 use super::{Ctx, Lowerer, Position};
 use crate::docs::markdown;
-use crate::pointer;
 use crate::error::Result;
 use crate::ir::*;
 use crate::names::{self, pascal, snake, Namespace};
+use crate::pointer;
 use crate::schema::{object_view, ObjectView};
 use crate::stripe::{
     is_v2_path, is_version_segment, list_item_schema, returns_binary, success_schema,
@@ -241,7 +241,10 @@ impl<'a> Lowerer<'a> {
                 query_params.push((at, parameter_data));
             }
         }
-        if !query_params.is_empty() && body.as_ref().is_some_and(|b| !b.object.properties.is_empty())
+        if !query_params.is_empty()
+            && body
+                .as_ref()
+                .is_some_and(|b| !b.object.properties.is_empty())
         {
             return Err(self.err(
                 &raw.pointer,
@@ -360,11 +363,13 @@ impl<'a> Lowerer<'a> {
             return Ok(None);
         };
         let body = self.request_body(body, &format!("{at}/requestBody"))?;
-        let media = REQUEST_MEDIA_TYPES.iter().find_map(|(media_type, encoding)| {
-            body.content
-                .get(*media_type)
-                .map(|media| (*media_type, *encoding, media))
-        });
+        let media = REQUEST_MEDIA_TYPES
+            .iter()
+            .find_map(|(media_type, encoding)| {
+                body.content
+                    .get(*media_type)
+                    .map(|media| (*media_type, *encoding, media))
+            });
         let Some((media_type, encoding, media)) = media else {
             if body.content.is_empty() {
                 return Ok(None);

@@ -29,8 +29,8 @@ use crate::error::Result;
 use crate::ir::TypeRef;
 use crate::names::{module_name, pascal, plural};
 use crate::stripe::{
-    id_always_present, is_resource, list_item_schema, schema_name, split_namespace,
-    success_schema, v2_list_item_schema,
+    id_always_present, is_resource, list_item_schema, schema_name, split_namespace, success_schema,
+    v2_list_item_schema,
 };
 
 /// Module for component schemas that belong to no resource or namespace.
@@ -120,10 +120,12 @@ impl<'a> Lowerer<'a> {
         let schema = success_schema(self.api, op)?;
         let reference = match schema {
             ReferenceOr::Reference { reference } => reference.clone(),
-            ReferenceOr::Item(schema) => match list_item_schema(schema).or(v2_list_item_schema(schema))? {
-                ReferenceOr::Reference { reference } => reference.clone(),
-                ReferenceOr::Item(_) => return None,
-            },
+            ReferenceOr::Item(schema) => {
+                match list_item_schema(schema).or(v2_list_item_schema(schema))? {
+                    ReferenceOr::Reference { reference } => reference.clone(),
+                    ReferenceOr::Item(_) => return None,
+                }
+            }
         };
         let name = schema_name(&reference)?;
         let resolved = self.api.components.as_ref()?.schemas.get(name)?;
