@@ -7,10 +7,11 @@
 //!    (nulls aside; members the spec doesn't describe are read and dropped);
 //! 2. every parameter set of every operation is sent by the crate and, from the same JSON, by
 //!    stripe-python (`SCRIPT`, run with `PYTHON`) to a capture server on 127.0.0.1: method, path
-//!    and decoded pairs must be identical;
+//!    and decoded pairs (a multipart body's parts) must be identical;
 //! 3. every call returns its typed value, which serializes back to the response served (a
 //!    fixture, or a minimal object synthesized from the schema). With `STRIPE_API_BASE` set,
-//!    the calls are also sent there, and every response must parse.
+//!    the calls are also sent there (with `STRIPE_API_KEY`, or a key shaped like a test key,
+//!    and path arguments shaped like IDs), and every response must parse.
 //!
 //! Prints one table; exits non-zero when anything failed, listing each failure.
 
@@ -62,6 +63,8 @@ struct Operation {
     path_args: serde_json::Map<String, Value>,
     /// The call's path arguments, in the order its function takes them.
     call_args: Vec<String>,
+    /// The same, shaped like IDs, for `STRIPE_API_BASE` (a real server routes only those).
+    plain_call_args: Vec<String>,
     param_sets: Vec<Value>,
     response: Value,
     expected: Value,
@@ -191,7 +194,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let client = client_for(&server.uri());
+    let client = client_for(&server.uri(), TEST_KEY);
     let counts = calls(
         &client,
         &cases.operations,
@@ -203,7 +206,9 @@ async fn main() -> ExitCode {
 
     let external = match std::env::var("STRIPE_API_BASE") {
         Ok(base) if !base.is_empty() => {
-            let passed = external(&client_for(&base), &cases.operations, &mut failures).await;
+            let key = std::env::var("STRIPE_API_KEY").unwrap_or_else(|_| TEST_KEY.into());
+            let client = client_for(&base, &key);
+            let passed = external(&client, &cases.operations, &mut failures).await;
             Some((base, passed))
         }
         _ => None,
@@ -237,9 +242,15 @@ async fn main() -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// A client for `base` that never retries: each call is exactly one request.
-fn client_for(base: &str) -> api::Client {
-    api::Client::builder("sk_test_whole_api")
+/// The secret key sent to the capture server, and to `STRIPE_API_BASE` unless `STRIPE_API_KEY`
+/// says otherwise: shaped like a test key (`sk_test_` and letters and digits), which is what
+/// Stripe-compatible servers such as stripe-mock accept.
+const TEST_KEY: &str = "sk_test_51WholeApiExercise0123456789";
+
+/// A client for `base` with the secret `key` that never retries: each call is exactly one
+/// request.
+fn client_for(base: &str, key: &str) -> api::Client {
+    api::Client::builder(key)
         .base_url(base)
         .max_network_retries(0)
         .build()
@@ -356,7 +367,7 @@ async fn external(
             continue;
         };
         let params = &operation.param_sets[0];
-        match call(client, &operation.call_args, params).await {
+        match call(client, &operation.plain_call_args, params).await {
             Ok(_) => passed += 1,
             Err(err) => failures.push(format!("{} at STRIPE_API_BASE: {err}", operation.key)),
         }

@@ -359,17 +359,21 @@ mod tests {
         assert_eq!(message, "missing field `live`");
     }
 
+    /// A union as generated code reads one: the JSON buffered, then parsed as its alternative
+    /// (a `Page`).
+    #[derive(Debug)]
+    struct Union;
+
+    impl<'de> serde::Deserialize<'de> for Union {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            from_buffered::<Page>(&value.to_string()).map_err(union_error::<D::Error>)?;
+            Ok(Union)
+        }
+    }
+
     #[test]
     fn a_buffered_union_s_inner_path_joins_the_outer_one() {
-        #[derive(Debug)]
-        struct Union;
-        impl<'de> serde::Deserialize<'de> for Union {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                from_buffered::<Page>(&value.to_string()).map_err(union_error::<D::Error>)?;
-                Ok(Union)
-            }
-        }
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
         struct Outer {
@@ -423,15 +427,6 @@ mod tests {
 
     #[test]
     fn a_union_path_left_by_another_deserializer_is_not_reused() {
-        #[derive(Debug)]
-        struct Union;
-        impl<'de> serde::Deserialize<'de> for Union {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                from_buffered::<Page>(&value.to_string()).map_err(union_error::<D::Error>)?;
-                Ok(Union)
-            }
-        }
         // serde_json meets the union and never asks for the path inside it ...
         assert!(serde_json::from_str::<Union>(r#"{"data": [], "has_more": "no"}"#).is_err());
         // ... so the next failure is reported at its own path only.

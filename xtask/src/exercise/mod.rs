@@ -48,6 +48,11 @@ pub fn write(
             .iter()
             .map(|p| cases.path_args[&p.wire_name].clone())
             .collect();
+        let plain_call_args: Vec<String> = operation
+            .path_params
+            .iter()
+            .map(|p| cases::plain_path_arg(&p.wire_name))
+            .collect();
         operations.push(json!({
             "key": operation.origin,
             "method": cases.method,
@@ -55,6 +60,7 @@ pub fn write(
             "multipart": cases.multipart,
             "path_args": cases.path_args,
             "call_args": call_args,
+            "plain_call_args": plain_call_args,
             "param_sets": cases.param_sets,
             "response": cases.response,
             "expected": cases.expected,
