@@ -72,12 +72,12 @@ pub fn schema_name(reference: &str) -> Option<&str> {
 /// `identity`, with any version after v1 in front, `/v2/core/...` -> `v2_core` (`root` for a path
 /// with no other segment; see [`module_name`] for the names the crate root keeps).
 pub fn module_for_path(path: &str) -> String {
-    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
-    let version = segments
-        .next_if(|s| is_version_segment(s))
-        .filter(|v| *v != "v1");
-    let segment = segments.find(|s| !is_version_segment(s)).unwrap_or("root");
-    match version {
+    let segment = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .find(|s| !is_version_segment(s))
+        .unwrap_or("root");
+    match later_api_version(path) {
         Some(version) => module_name(&format!("{version}_{segment}")),
         None => module_name(segment),
     }
@@ -104,8 +104,8 @@ pub fn is_v2_error(name: &str) -> bool {
 }
 
 /// The code a v2 error schema stands for: the one value of its `error.code`
-/// (`v2.error.not_found` -> `not_found`).
-pub fn v2_error_code(name: &str, schema: &Schema) -> Option<String> {
+/// (`v2.error.not_found` -> `not_found`; the generic `v2.error` has none).
+pub fn v2_error_code(schema: &Schema) -> Option<String> {
     let error = object_view(schema)?;
     let ReferenceOr::Item(error) = error.properties.get("error")? else {
         return None;
@@ -114,16 +114,21 @@ pub fn v2_error_code(name: &str, schema: &Schema) -> Option<String> {
         return None;
     };
     match string_enum(code)?.as_slice() {
-        [code] if name.starts_with("v2.error.") => Some(code.clone()),
+        [code] => Some(code.clone()),
         _ => None,
     }
 }
 
 /// Whether a path is of the v2 API (or a later one): JSON in and out, whatever its body.
 pub fn is_v2_path(path: &str) -> bool {
+    later_api_version(path).is_some()
+}
+
+/// The API version a path starts with when it is not v1 (`/v2/core/events` -> `v2`).
+fn later_api_version(path: &str) -> Option<&str> {
     path.split('/')
         .find(|s| !s.is_empty())
-        .is_some_and(|first| is_version_segment(first) && first != "v1")
+        .filter(|first| is_version_segment(first) && *first != "v1")
 }
 
 /// `v1`, `v2`: the API version at the start of a path.
@@ -143,19 +148,7 @@ pub fn resource_id(schema: &Schema) -> Option<&str> {
         .get("x-resourceId")
         .and_then(|id| id.as_str())
         .filter(|id| !id.is_empty());
-    declared.or_else(|| {
-        let object = object_view(schema)?;
-        let ReferenceOr::Item(property) = object.properties.get("object")? else {
-            return None;
-        };
-        let SchemaKind::Type(Type::String(string)) = &property.schema_kind else {
-            return None;
-        };
-        match string.enumeration.as_slice() {
-            [Some(value)] if value.starts_with("v2.") => Some(value.as_str()),
-            _ => None,
-        }
-    })
+    declared.or_else(|| constant_object(schema).filter(|object| object.starts_with("v2.")))
 }
 
 /// A resource: a schema with an `x-resourceId` and an `id` property.
@@ -175,13 +168,23 @@ pub fn id_always_present(schema: &Schema) -> bool {
 
 /// The single `object` value of an object schema (`enum: [climate.order]`), if it has one: what
 /// unions of objects and webhook events are dispatched on.
-pub fn constant_object(schema: &Schema) -> Option<String> {
+pub fn constant_object(schema: &Schema) -> Option<&str> {
     let object = object_view(schema)?;
     let ReferenceOr::Item(property) = object.properties.get("object")? else {
         return None;
     };
-    match string_enum(property)?.as_slice() {
-        [value] => Some(value.clone()),
+    // The string values, `null` left out, as `string_enum` reads them.
+    let mut values: Box<dyn Iterator<Item = &str>> = match &property.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            Box::new(s.enumeration.iter().flatten().map(String::as_str))
+        }
+        SchemaKind::Any(any) if any.typ.as_deref() == Some("string") => {
+            Box::new(any.enumeration.iter().filter_map(|v| v.as_str()))
+        }
+        _ => return None,
+    };
+    match (values.next(), values.next()) {
+        (Some(value), None) => Some(value),
         _ => None,
     }
 }

@@ -98,9 +98,12 @@ impl<'a> Lowerer<'a> {
                     } else {
                         pascal(name)
                     };
-                    (label, constant_object(schema))
+                    (label, constant_object(schema).map(str::to_owned))
                 }
-                ReferenceOr::Item(schema) => (variant_label(schema), constant_object(schema)),
+                ReferenceOr::Item(schema) => (
+                    variant_label(schema),
+                    constant_object(schema).map(str::to_owned),
+                ),
             };
             let child = Ctx {
                 module: ctx.module,

@@ -104,12 +104,12 @@ impl<'a> Lowerer<'a> {
                 // resources of different modules can share a name (`checkout::Session`,
                 // `financial_connections::Session`), their `object` values can't.
                 variants.push(UnionVariant {
-                    name: names.claim(pascal(&object)),
+                    name: names.claim(pascal(object)),
                     ty: TypeRef::Named {
                         module: placement.module.clone(),
                         name: placement.name.clone(),
                     },
-                    object: Some(object),
+                    object: Some(object.to_owned()),
                     gate: Gate::Always,
                 });
             }

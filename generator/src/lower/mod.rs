@@ -1,7 +1,7 @@
 //! Stage 2: OpenAPI -> IR. Every decision about the Rust that a spec becomes is made here:
 //! which module a schema lives in, what each type, field, variant and call is named, which
-//! request parameters take a response field's type (by position, never by content), and what each of Stripe's conventions (recognised in
-//! `stripe.rs`) turns into. Emission (`emit/`) only spells out what the IR says.
+//! request parameters take a response field's type (by position, never by content), and what
+//! each of Stripe's conventions (recognised in `stripe.rs`) turns into. Emission (`emit/`) only spells out what the IR says.
 //!
 //! The driver below runs the steps in order; each file owns one concern:
 //! `placement` (modules and names of component schemas), `schemas` (schema -> type),

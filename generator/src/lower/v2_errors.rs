@@ -21,8 +21,8 @@ impl<'a> Lowerer<'a> {
         let mut codes: Vec<String> = self
             .schemas()
             .filter(|(name, _)| is_v2_error(name))
-            .filter_map(|(name, schema)| match schema {
-                ReferenceOr::Item(schema) => v2_error_code(name, schema),
+            .filter_map(|(_, schema)| match schema {
+                ReferenceOr::Item(schema) => v2_error_code(schema),
                 ReferenceOr::Reference { .. } => None,
             })
             .collect();
