@@ -1,5 +1,6 @@
 //! Auto-pagination: a `futures` stream over every item of a list call, fetching pages on demand:
-//! v1 lists page by object ID (`starting_after`), v2 lists by URL (`next_page_url`).
+//! v1 lists page by object ID (`starting_after`), v1 searches by token (`page`), v2 lists by URL
+//! (`next_page_url`).
 
 use std::fmt::Display;
 use std::pin::Pin;
@@ -11,23 +12,86 @@ use serde::Serialize;
 use super::client::{decode, Client, Encoding, Method, Route};
 use super::error::Error;
 use super::form::Pairs;
-use super::types::{HasId, List, V2List};
+use super::types::{HasId, List, SearchList, V2List};
 
 /// Every item of a list, across pages, as a `Stream` (use `futures::TryStreamExt` to consume it).
 pub type ListStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 
+/// Where a v1 list or search stream stands.
 struct Pager<T> {
     client: Client,
     path: String,
     /// The call's query pairs without the cursor, unescaped.
     query: Pairs,
-    /// Walking towards older objects with `starting_after`, or newer ones with `ending_before`.
-    backward: bool,
+    /// Which parameter carries the cursor, and where it comes from.
+    kind: CursorKind,
     cursor: Option<String>,
     /// The current page's remaining items, the next one last.
     buffered: Vec<T>,
     /// Set when the last page has been fetched, or an error ended the stream.
     finished: bool,
+}
+
+/// How a v1 stream asks for the page after the one it has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CursorKind {
+    /// A list walking towards older objects: `starting_after` = the page's last ID.
+    After,
+    /// A list walking towards newer objects: `ending_before` = the page's first ID.
+    Before,
+    /// A search: `page` = the page's `next_page` token.
+    Page,
+}
+
+impl CursorKind {
+    /// The parameter the cursor is sent as.
+    fn key(self) -> &'static str {
+        match self {
+            Self::After => "starting_after",
+            Self::Before => "ending_before",
+            Self::Page => "page",
+        }
+    }
+}
+
+/// A page a `Pager` reads: its items and the cursor of the page after it.
+trait Page<T>: DeserializeOwned {
+    /// The items in page order, and the cursor of the next page: `None` on the last page.
+    fn into_parts(self, kind: CursorKind) -> (Vec<T>, Option<String>);
+}
+
+/// The next page starts after the last item (or before the first, walking backward); there is
+/// none when `has_more` is false or the page is empty.
+impl<T> Page<T> for List<T>
+where
+    T: HasId + DeserializeOwned,
+    T::Id: Display,
+{
+    fn into_parts(self, kind: CursorKind) -> (Vec<T>, Option<String>) {
+        let edge = match kind {
+            CursorKind::Before => self.data.first(),
+            _ => self.data.last(),
+        };
+        let cursor = if self.has_more {
+            edge.map(|item| item.id().to_string())
+        } else {
+            None
+        };
+        (self.data, cursor)
+    }
+}
+
+/// The next page is `next_page`; there is none when `has_more` is false, `next_page` is `null`
+/// or the page is empty.
+impl<T: DeserializeOwned> Page<T> for SearchList<T> {
+    fn into_parts(self, _: CursorKind) -> (Vec<T>, Option<String>) {
+        let cursor = if self.has_more && !self.data.is_empty() {
+            self.next_page
+        } else {
+            None
+        };
+        (self.data, cursor)
+    }
 }
 
 impl Client {
@@ -41,42 +105,75 @@ impl Client {
         T: HasId + DeserializeOwned + Send + Sync + 'static,
         T::Id: Display,
     {
-        let mut pager = Pager {
-            client: self.clone(),
-            path,
-            query: Vec::new(),
-            backward: false,
-            cursor: None,
-            buffered: Vec::new(),
-            finished: false,
-        };
-        let pairs = match self.encode(Some(params)) {
-            Ok(pairs) => pairs,
+        let mut pager = match self.pager(path, params) {
+            Ok(pager) => pager,
             Err(error) => return Box::pin(futures_util::stream::once(async { Err(error) })),
         };
-        for (key, value) in pairs {
+        let mut query = Pairs::new();
+        for (key, value) in std::mem::take(&mut pager.query) {
             match key.as_str() {
                 "ending_before" => {
-                    pager.backward = true;
+                    pager.kind = CursorKind::Before;
                     pager.cursor = Some(value);
                 }
                 "starting_after" => {
-                    if !pager.backward {
+                    if pager.kind == CursorKind::After {
                         pager.cursor = Some(value);
                     }
                 }
-                _ => pager.query.push((key, value)),
+                _ => query.push((key, value)),
             }
         }
-        Box::pin(futures_util::stream::unfold(pager, next_item))
+        pager.query = query;
+        Box::pin(futures_util::stream::unfold(pager, next_item::<T, List<T>>))
+    }
+
+    /// Streams every item of a search call (`GET /v1/customers/search` and the like), starting
+    /// from `params`. Like Stripe's SDKs (`auto_paging_iter` of stripe-python's search results),
+    /// it sends the same parameters again with `page = next_page` for each next page, and stops
+    /// when `has_more` is false or `next_page` is `null`. A `page` in `params` is the first
+    /// page's token.
+    #[doc(hidden)]
+    pub fn paginate_search<P, T>(&self, path: String, params: &P) -> ListStream<T>
+    where
+        P: Serialize,
+        T: DeserializeOwned + Send + Sync + 'static,
+    {
+        let mut pager = match self.pager(path, params) {
+            Ok(pager) => pager,
+            Err(error) => return Box::pin(futures_util::stream::once(async { Err(error) })),
+        };
+        pager.kind = CursorKind::Page;
+        let mut query = Pairs::new();
+        for (key, value) in std::mem::take(&mut pager.query) {
+            match key.as_str() {
+                "page" => pager.cursor = Some(value),
+                _ => query.push((key, value)),
+            }
+        }
+        pager.query = query;
+        Box::pin(futures_util::stream::unfold(
+            pager,
+            next_item::<T, SearchList<T>>,
+        ))
+    }
+
+    /// A v1 pager at its first page, its query all of `params` (with the options' expansions
+    /// and extra parameters): the callers take the cursor out.
+    fn pager<P: Serialize, T>(&self, path: String, params: &P) -> Result<Pager<T>, Error> {
+        Ok(Pager {
+            client: self.clone(),
+            path,
+            query: self.encode(Some(params))?,
+            kind: CursorKind::After,
+            cursor: None,
+            buffered: Vec::new(),
+            finished: false,
+        })
     }
 }
 
-async fn next_item<T>(mut pager: Pager<T>) -> Option<(Result<T, Error>, Pager<T>)>
-where
-    T: HasId + DeserializeOwned,
-    T::Id: Display,
-{
+async fn next_item<T, L: Page<T>>(mut pager: Pager<T>) -> Option<(Result<T, Error>, Pager<T>)> {
     loop {
         if let Some(item) = pager.buffered.pop() {
             return Some((Ok(item), pager));
@@ -84,19 +181,15 @@ where
         if pager.finished {
             return None;
         }
-        match fetch_page(&pager).await {
+        match fetch_page::<T, L>(&pager).await {
             Ok(page) => {
-                pager.finished = !page.has_more || page.data.is_empty();
-                let edge = if pager.backward {
-                    page.data.first()
-                } else {
-                    page.data.last()
-                };
-                pager.cursor = edge.map(|item| item.id().to_string());
-                pager.buffered = page.data;
+                let (items, cursor) = page.into_parts(pager.kind);
+                pager.finished = cursor.is_none();
+                pager.cursor = cursor;
+                pager.buffered = items;
                 // Items are popped from the end: reverse so they come in page order, except
                 // walking backward, where each page is read from its end (as stripe-node does).
-                if !pager.backward {
+                if pager.kind != CursorKind::Before {
                     pager.buffered.reverse();
                 }
             }
@@ -108,15 +201,10 @@ where
     }
 }
 
-async fn fetch_page<T: DeserializeOwned>(pager: &Pager<T>) -> Result<List<T>, Error> {
+async fn fetch_page<T, L: Page<T>>(pager: &Pager<T>) -> Result<L, Error> {
     let mut query = pager.query.clone();
     if let Some(cursor) = &pager.cursor {
-        let key = if pager.backward {
-            "ending_before"
-        } else {
-            "starting_after"
-        };
-        query.push((key.to_owned(), cursor.clone()));
+        query.push((pager.kind.key().to_owned(), cursor.clone()));
     }
     let (meta, body) = pager
         .client

@@ -1,6 +1,6 @@
 //! The runtime's behaviours (those of Stripe's own SDKs) against local servers on 127.0.0.1: per-request
-//! options, auto-pagination in both directions, timeouts, dropped connections, every error
-//! variant and the identifying headers.
+//! options, auto-pagination in both directions and of searches (`SearchList`, `paginate_search`),
+//! timeouts, dropped connections, every error variant and the identifying headers.
 
 use std::time::Duration;
 
@@ -801,4 +801,373 @@ async fn every_http_method_encodes_as_stripes_sdks_do() {
             "{name}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search: `SearchList` pages and `paginate_search` (`search_all`), by the `next_page` token.
+
+/// The parameters of a search call as the generator writes them (fields in the spec's order).
+#[derive(Default, serde::Serialize)]
+struct SearchCustomers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expand: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
+    query: String,
+}
+
+const CUSTOMER_SEARCH: &str = "/v1/customers/search";
+
+/// A search query with characters a form escapes: `:`, `'`, `@`, spaces, `[` and `]`.
+const JENNY: &str = "email:'jenny@example.com' AND metadata['order']:'6735'";
+/// [`JENNY`] form-encoded.
+const JENNY_ENCODED: &str =
+    "email%3A%27jenny%40example.com%27+AND+metadata[%27order%27]%3A%276735%27";
+
+/// A search page of the customers `ids`.
+fn search_page(ids: &[&str], has_more: bool, next_page: Option<&str>) -> Value {
+    json!({
+        "object": "search_result",
+        "data": ids.iter().map(|id| json!({"id": id, "object": "customer"})).collect::<Vec<_>>(),
+        "has_more": has_more,
+        "next_page": next_page,
+        "url": CUSTOMER_SEARCH,
+    })
+}
+
+/// Mounts `body` as the answer to the search page `page` (`None`: the request without `page`).
+async fn mount_search_page(server: &MockServer, page: Option<&str>, body: Value, times: u64) {
+    let mock = Mock::given(method("GET")).and(path(CUSTOMER_SEARCH));
+    let mock = match page {
+        Some(page) => mock.and(query_param("page", page)),
+        None => mock.and(query_param_is_missing("page")),
+    };
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+fn customer_ids(items: &[Value]) -> Vec<&str> {
+    items
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect()
+}
+
+/// The stream's first items and errors, at most 20: a search that never ends fails its test
+/// instead of hanging it.
+async fn first_results(stream: stripe_api::ListStream<Value>) -> Vec<Result<Value, Error>> {
+    futures::StreamExt::collect(futures::StreamExt::take(stream, 20)).await
+}
+
+/// The stream's first items (at most 20), or its first error.
+async fn first_items(stream: stripe_api::ListStream<Value>) -> Result<Vec<Value>, Error> {
+    first_results(stream).await.into_iter().collect()
+}
+
+async fn raw_queries(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| {
+            assert_eq!(request.method.as_str(), "GET");
+            assert_eq!(request.url.path(), CUSTOMER_SEARCH);
+            request.url.query().unwrap_or_default().to_owned()
+        })
+        .collect()
+}
+
+/// Each next page is the same query with `page = next_page`, the token escaped exactly once;
+/// `has_more: false` ends the search even when the last page names a `next_page`.
+#[tokio::test]
+async fn search_pages_by_next_page_until_has_more_is_false() {
+    let server = MockServer::start().await;
+    let token = "WzE2OTk5XQ+/a=="; // `+`, `/` and `=`, as Stripe's base64 tokens have
+    mount_search_page(
+        &server,
+        None,
+        search_page(&["cus_1", "cus_2"], true, Some(token)),
+        1,
+    )
+    .await;
+    mount_search_page(
+        &server,
+        Some(token),
+        search_page(&["cus_3", "cus_4"], true, Some("p3")),
+        1,
+    )
+    .await;
+    mount_search_page(
+        &server,
+        Some("p3"),
+        search_page(&["cus_5"], false, Some("p4")),
+        1,
+    )
+    .await;
+    mount_search_page(&server, Some("p4"), search_page(&["cus_6"], false, None), 0).await;
+    let client = client_for(&server.uri()).with_options(
+        RequestOptions::new()
+            .stripe_account("acct_42")
+            .expand("data.tax"),
+    );
+    let params = SearchCustomers {
+        expand: Some(vec!["data.test_clock".into()]),
+        limit: Some(2),
+        page: None,
+        query: JENNY.into(),
+    };
+    let items = first_items(client.paginate_search(CUSTOMER_SEARCH.to_owned(), &params))
+        .await
+        .unwrap();
+    assert_eq!(
+        customer_ids(&items),
+        ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]
+    );
+
+    let pairs =
+        format!("expand[0]=data.test_clock&limit=2&query={JENNY_ENCODED}&expand[1]=data.tax");
+    assert_eq!(
+        raw_queries(&server).await,
+        [
+            pairs.clone(),
+            format!("{pairs}&page=WzE2OTk5XQ%2B%2Fa%3D%3D"),
+            format!("{pairs}&page=p3"),
+        ]
+    );
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(header(&request, "stripe-account"), Some("acct_42"));
+        assert_eq!(header(&request, "idempotency-key"), None);
+    }
+}
+
+/// A `page` among the parameters is the first page's token, sent where later tokens go (after the
+/// other parameters) and not twice.
+#[tokio::test]
+async fn search_starts_from_the_page_given_in_the_parameters() {
+    let server = MockServer::start().await;
+    mount_search_page(
+        &server,
+        Some("start+1"),
+        search_page(&["cus_7"], true, Some("p2")),
+        1,
+    )
+    .await;
+    mount_search_page(&server, Some("p2"), search_page(&["cus_8"], false, None), 1).await;
+    let params = SearchCustomers {
+        page: Some("start+1".into()),
+        query: "name:'Jenny'".into(),
+        ..Default::default()
+    };
+    let items =
+        first_items(client_for(&server.uri()).paginate_search(CUSTOMER_SEARCH.to_owned(), &params))
+            .await
+            .unwrap();
+    assert_eq!(customer_ids(&items), ["cus_7", "cus_8"]);
+    assert_eq!(
+        raw_queries(&server).await,
+        [
+            "query=name%3A%27Jenny%27&page=start%2B1",
+            "query=name%3A%27Jenny%27&page=p2",
+        ]
+    );
+}
+
+/// Besides `has_more: false`, a `null` `next_page` or an empty page is the last one (there is
+/// nothing to ask for, or nothing more will come), whatever `has_more` says.
+#[tokio::test]
+async fn search_stops_at_a_null_next_page_or_an_empty_page() {
+    for (last, expected) in [
+        (search_page(&["cus_1"], true, None), &["cus_1"][..]),
+        (search_page(&[], true, Some("p2")), &[][..]),
+    ] {
+        let server = MockServer::start().await;
+        mount_search_page(&server, None, last, 1).await;
+        mount_search_page(&server, Some("p2"), search_page(&["cus_2"], false, None), 0).await;
+        let params = SearchCustomers {
+            query: "name:'Jenny'".into(),
+            ..Default::default()
+        };
+        let items = first_items(
+            client_for(&server.uri()).paginate_search(CUSTOMER_SEARCH.to_owned(), &params),
+        )
+        .await
+        .unwrap();
+        assert_eq!(customer_ids(&items), expected);
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_failing_search_page_ends_the_stream_with_its_error() {
+    let server = MockServer::start().await;
+    mount_search_page(
+        &server,
+        None,
+        search_page(&["cus_1", "cus_2"], true, Some("p2")),
+        1,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMER_SEARCH))
+        .and(query_param("page", "p2"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+            "type": "invalid_request_error", "param": "page", "message": "Invalid page token."
+        }})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = SearchCustomers {
+        query: "name:'Jenny'".into(),
+        ..Default::default()
+    };
+    let results = first_results(
+        client_for(&server.uri()).paginate_search(CUSTOMER_SEARCH.to_owned(), &params),
+    )
+    .await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert_eq!(results[0].as_ref().unwrap()["id"], "cus_1");
+    assert_eq!(results[1].as_ref().unwrap()["id"], "cus_2");
+    assert!(
+        matches!(&results[2], Err(Error::InvalidRequest(e)) if e.param.as_deref() == Some("page")),
+        "{:?}",
+        results[2]
+    );
+}
+
+/// Parameters that cannot be form-encoded end the stream with that error, before any request.
+#[tokio::test]
+async fn search_parameters_that_cannot_be_encoded_are_the_stream_s_only_item() {
+    let server = MockServer::start().await;
+    let results = first_results(
+        client_for(&server.uri()).paginate_search(CUSTOMER_SEARCH.to_owned(), &json!(["query"])),
+    )
+    .await;
+    assert_eq!(results.len(), 1);
+    assert!(matches!(results[0], Err(Error::Encode(_))), "{results:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// `SearchList` reads what Stripe sends (through the runtime's reader and through serde_json
+/// alike) and writes it back as Stripe does: `object`, `next_page` even when `null`, and
+/// `total_count` only when there is one.
+#[tokio::test]
+async fn search_list_reads_and_writes_stripes_search_result() {
+    let with_total = json!({
+        "object": "search_result",
+        "data": [{"id": "cus_1"}, {"id": "cus_2"}],
+        "has_more": true,
+        "next_page": "WzE2OTk5XQ+/a==",
+        "total_count": 42,
+        "url": CUSTOMER_SEARCH,
+    });
+    let last_page = json!({
+        "object": "search_result",
+        "data": [],
+        "has_more": false,
+        "next_page": null,
+        "url": CUSTOMER_SEARCH,
+    });
+    let server = MockServer::start().await;
+    for (page, body) in [("1", &with_total), ("2", &last_page)] {
+        Mock::given(query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let client = client_for(&server.uri());
+    for (page, body) in [("1", &with_total), ("2", &last_page)] {
+        let parsed: stripe_api::SearchList<Value> = serde_json::from_value(body.clone()).unwrap();
+        let read: stripe_api::SearchList<Value> = client
+            .raw_request(
+                stripe_api::Method::Get,
+                CUSTOMER_SEARCH,
+                &json!({"page": page}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(read, parsed);
+        assert_eq!(&serde_json::to_value(&parsed).unwrap(), body);
+    }
+
+    let page: stripe_api::SearchList<Value> = serde_json::from_value(with_total).unwrap();
+    assert_eq!(
+        page,
+        stripe_api::SearchList {
+            data: vec![json!({"id": "cus_1"}), json!({"id": "cus_2"})],
+            has_more: true,
+            next_page: Some("WzE2OTk5XQ+/a==".into()),
+            total_count: Some(42),
+            url: CUSTOMER_SEARCH.into(),
+        }
+    );
+    let last: stripe_api::SearchList<Value> = serde_json::from_value(last_page).unwrap();
+    assert_eq!((last.next_page, last.total_count), (None, None));
+    assert!(!last.has_more && last.data.is_empty());
+
+    // Typed items, with every member of Stripe's example object kept.
+    let typed: stripe_api::SearchList<VerificationSession> = stripegen_tests::round_trip(
+        "a search page of sessions",
+        &json!({
+            "object": "search_result",
+            "data": [session("vs_1"), session("vs_2")],
+            "has_more": false,
+            "next_page": null,
+            "total_count": 2,
+            "url": "/v1/identity/verification_sessions/search",
+        }),
+    );
+    assert_eq!(typed.data[1].id.as_str(), "vs_2");
+
+    // `data`, `has_more` and `url` are required; a wrong type is named.
+    for (missing, body) in [
+        (
+            "data",
+            json!({"has_more": false, "next_page": null, "url": "/"}),
+        ),
+        (
+            "has_more",
+            json!({"data": [], "next_page": null, "url": "/"}),
+        ),
+        (
+            "url",
+            json!({"data": [], "has_more": false, "next_page": null}),
+        ),
+    ] {
+        let error = serde_json::from_value::<stripe_api::SearchList<Value>>(body).unwrap_err();
+        assert!(error.to_string().contains(missing), "{missing}: {error}");
+    }
+    assert!(
+        serde_json::from_value::<stripe_api::SearchList<Value>>(json!({
+            "data": [], "has_more": false, "next_page": null, "total_count": "many", "url": "/"
+        }))
+        .is_err()
+    );
+}
+
+/// The blocking client runs a search stream like any `list_all`, from a thread without a runtime.
+#[test]
+fn search_all_runs_on_the_blocking_client() {
+    let server_runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = server_runtime.block_on(async {
+        let server = MockServer::start().await;
+        mount_search_page(&server, None, search_page(&["cus_1"], true, Some("p2")), 1).await;
+        mount_search_page(&server, Some("p2"), search_page(&["cus_2"], false, None), 1).await;
+        server
+    });
+    let client = stripe_api::blocking::Client::from_async(client_for(&server.uri())).unwrap();
+    let params = SearchCustomers {
+        query: "name:'Jenny'".into(),
+        ..Default::default()
+    };
+    let items: Vec<Value> = client
+        .iter(client.paginate_search(CUSTOMER_SEARCH.to_owned(), &params))
+        .take(20)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(customer_ids(&items), ["cus_1", "cus_2"]);
 }

@@ -41,5 +41,5 @@ pub use response::{ResponseExt, ResponseMeta, WithResponse};
 pub use types::deserialize_nullable;
 pub use types::{
     Decimal, Emptyable, Expandable, FileUpload, HasId, List, Nullable, Object, RangeBounds,
-    RangeQuery, Timestamp, V2List,
+    RangeQuery, SearchList, Timestamp, V2List,
 };

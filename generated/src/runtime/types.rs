@@ -416,7 +416,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
 /// for serving an allocation with `mmap`, which costs system calls and page faults.
 const PAGE_ROOM: usize = 120 * 1024;
 
-/// The `data` of a `List`.
+/// The `data` of a `List` (and of a `V2List` and a `SearchList`).
 struct Items<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<T> {
@@ -465,6 +465,83 @@ impl<T: Serialize> Serialize for List<T> {
         list.serialize_field("object", "list")?;
         list.serialize_field("data", &self.data)?;
         list.serialize_field("has_more", &self.has_more)?;
+        list.serialize_field("url", &self.url)?;
+        list.end()
+    }
+}
+
+/// One page of a search call (`GET /v1/customers/search` and the like): Stripe's
+/// `search_result` object. Search pages by token, not by object ID: `next_page` is sent back as
+/// the `page` parameter (with the same `query`, `limit` and `expand`) to fetch the page after
+/// this one. A `search_all` call follows them for you.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchList<T> {
+    pub data: Vec<T>,
+    /// Whether another page follows this one.
+    pub has_more: bool,
+    /// The token of the next page (its `page` parameter); `None` on the last page.
+    pub next_page: Option<String>,
+    /// How many objects match the query, across pages, when Stripe includes it (only when the
+    /// request asked for it with `expand[]=total_count`).
+    pub total_count: Option<u64>,
+    /// The path this page was fetched from.
+    pub url: String,
+}
+
+/// Reads a page as a `List` is read (its items straight into a vector with room for a page).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for SearchList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SearchListVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for SearchListVisitor<T> {
+            type Value = SearchList<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a search result object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SearchList<T>, A::Error> {
+                let (mut data, mut has_more, mut next_page, mut total_count, mut url) =
+                    (None, None, None, None, None);
+                let mut fields =
+                    Fields::new(&["data", "has_more", "next_page", "total_count", "url"]);
+                while let Some(field) = fields.next_field(&mut map)? {
+                    match field {
+                        0 => data = Some(map.next_value_seed(Items(PhantomData))?),
+                        1 => has_more = Some(map.next_value()?),
+                        2 => next_page = map.next_value()?,
+                        3 => total_count = map.next_value()?,
+                        _ => url = Some(map.next_value()?),
+                    }
+                }
+                Ok(SearchList {
+                    data: required(data, "data")?,
+                    has_more: required(has_more, "has_more")?,
+                    next_page,
+                    total_count,
+                    url: required(url, "url")?,
+                })
+            }
+        }
+
+        deserializer.deserialize_map(SearchListVisitor(PhantomData))
+    }
+}
+
+/// Writes the page as Stripe sends it: `"object": "search_result"`, `next_page` as `null` on the
+/// last page, and `total_count` only when there is one.
+impl<T: Serialize> Serialize for SearchList<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.total_count.is_some());
+        let mut list = serializer.serialize_struct("SearchList", len)?;
+        list.serialize_field("object", "search_result")?;
+        list.serialize_field("data", &self.data)?;
+        list.serialize_field("has_more", &self.has_more)?;
+        list.serialize_field("next_page", &self.next_page)?;
+        match &self.total_count {
+            Some(total_count) => list.serialize_field("total_count", total_count)?,
+            None => list.skip_field("total_count")?,
+        }
         list.serialize_field("url", &self.url)?;
         list.end()
     }
