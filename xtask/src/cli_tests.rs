@@ -84,3 +84,30 @@ fn bench_runs_default_to_three_and_must_be_positive() {
     assert!(matches!(parse(&["crate-checks"]), Ok(Task::CrateChecks)));
     assert!(parse(&["crate-checks", "--bogus"]).is_err());
 }
+
+#[test]
+fn names_takes_a_crate_and_optionally_a_spec_with_overlays_and_json() {
+    let Ok(Task::Names(task)) = parse(&[
+        "names",
+        "--crate",
+        "dir",
+        "--spec",
+        "spec.yaml",
+        "--overlay",
+        "overlays",
+        "--json",
+    ]) else {
+        panic!("names parses");
+    };
+    assert_eq!(
+        (task.crate_dir.to_str(), task.spec.as_deref(), task.json),
+        (Some("dir"), Some("spec.yaml".as_ref()), true)
+    );
+    assert_eq!(task.overlay, [std::path::PathBuf::from("overlays")]);
+    assert!(matches!(
+        parse(&["names", "--crate", "dir"]),
+        Ok(Task::Names(task)) if task.spec.is_none() && !task.json
+    ));
+    assert!(parse(&["names"]).is_err());
+    assert!(parse(&["names", "--crate", "dir", "--overlay", "overlays"]).is_err());
+}

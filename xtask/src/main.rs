@@ -1,7 +1,9 @@
 //! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`,
 //! `cargo xtask spec-diff OLD NEW [--json]`,
 //! `cargo xtask full-api --spec PATH --out DIR [--overlay PATH]... [--exercise FIXTURES]`,
-//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]` (`cargo xtask help` says more).
+//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]`,
+//! `cargo xtask names --crate DIR [--spec PATH [--overlay PATH]...] [--json]`
+//! (`cargo xtask help` says more).
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ mod bench;
 mod cli_tests;
 mod crate_checks;
 mod exercise;
+mod names_report;
 
 /// Maintainer tasks of the stripegen workspace.
 #[derive(Debug, Parser)]
@@ -55,6 +58,9 @@ enum Task {
         #[arg(long, value_name = "N", default_value = "3")]
         runs: NonZeroUsize,
     },
+    /// Report how a user meets a generated crate's public names: named after the URL,
+    /// contradicting the docs, stuttering, too long, repeated
+    Names(names_report::Names),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +70,7 @@ fn main() -> ExitCode {
         Task::FullApi(task) => task.run(),
         Task::CrateChecks => crate_checks::run(&workspace_root()),
         Task::Bench { runs } => bench::run(&workspace_root(), runs.get()),
+        Task::Names(task) => task.run(),
     };
     match result {
         Ok(code) => code,
