@@ -188,7 +188,7 @@ impl RequestObject {
 super::impl_string_enum!(RequestObject);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum RequestReplacements {
+pub enum RequestReplacement {
     CardCvc,
     CardExpiry,
     CardNumber,
@@ -197,7 +197,7 @@ pub enum RequestReplacements {
     /// A value this version of the crate does not know; also lets you send one.
     Unrecognized(String),
 }
-impl RequestReplacements {
+impl RequestReplacement {
     /// The value as Stripe spells it.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -222,7 +222,7 @@ impl RequestReplacements {
         }
     }
 }
-super::impl_string_enum!(RequestReplacements);
+super::impl_string_enum!(RequestReplacement);
 /// The ID of a [`Request`].
 #[derive(
     Clone,
@@ -270,7 +270,7 @@ pub struct Request {
     /// The PaymentMethod to insert into the forwarded request. Forwarding previously consumed PaymentMethods is allowed.
     pub payment_method: String,
     /// The field kinds to be replaced in the forwarded request.
-    pub replacements: Vec<RequestReplacements>,
+    pub replacements: Vec<RequestReplacement>,
     /// Context about the request from Stripe's servers to the destination endpoint.
     pub request_context: Option<RequestContext>,
     /// The request that was sent to the destination endpoint. We redact any sensitive fields.
@@ -384,11 +384,11 @@ impl ListRequests {
 }
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
-pub struct CreateRequestDetailsHeaders {
+pub struct CreateRequestDetailsHeader {
     pub name: String,
     pub value: String,
 }
-impl CreateRequestDetailsHeaders {
+impl CreateRequestDetailsHeader {
     /// Sets the required fields; the others start out unset.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
@@ -404,7 +404,7 @@ pub struct CreateRequestDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub headers: Option<Vec<CreateRequestDetailsHeaders>>,
+    pub headers: Option<Vec<CreateRequestDetailsHeader>>,
 }
 impl CreateRequestDetails {
     /// Sets the required fields; the others start out unset.
@@ -425,7 +425,7 @@ pub struct CreateRequest {
     /// The PaymentMethod to insert into the forwarded request. Forwarding previously consumed PaymentMethods is allowed.
     pub payment_method: String,
     /// The field kinds to be replaced in the forwarded request.
-    pub replacements: Vec<RequestReplacements>,
+    pub replacements: Vec<RequestReplacement>,
     /// The request body and headers to be sent to the destination endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<CreateRequestDetails>,
@@ -436,7 +436,7 @@ impl CreateRequest {
     /// Sets the required fields; the others start out unset.
     pub fn new(
         payment_method: impl Into<String>,
-        replacements: impl Into<Vec<RequestReplacements>>,
+        replacements: impl Into<Vec<RequestReplacement>>,
         url: impl Into<String>,
     ) -> Self {
         Self {

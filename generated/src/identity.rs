@@ -572,14 +572,14 @@ super::impl_deserialize_object!(VerificationReportEmailError);
 /// Type of ID number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VerificationReportIdNumberIdNumberType {
+pub enum VerificationReportIdNumberType {
     BrCpf,
     SgNric,
     UsSsn,
     /// A value this version of the crate does not know; also lets you send one.
     Unrecognized(String),
 }
-impl VerificationReportIdNumberIdNumberType {
+impl VerificationReportIdNumberType {
     /// The value as Stripe spells it.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -600,7 +600,7 @@ impl VerificationReportIdNumberIdNumberType {
         }
     }
 }
-super::impl_string_enum!(VerificationReportIdNumberIdNumberType);
+super::impl_string_enum!(VerificationReportIdNumberType);
 /// Status of this `id_number` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -643,7 +643,7 @@ pub struct VerificationReportIdNumber {
     /// ID number. When `id_number_type` is `us_ssn`, only the last 4 digits are present.
     pub id_number: Option<String>,
     /// Type of ID number.
-    pub id_number_type: Option<VerificationReportIdNumberIdNumberType>,
+    pub id_number_type: Option<VerificationReportIdNumberType>,
     /// Last name.
     pub last_name: Option<String>,
     /// Status of this `id_number` check.
@@ -944,14 +944,14 @@ impl VerificationSessionRelatedPerson {
 super::impl_deserialize_object!(VerificationSessionRelatedPerson);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VerificationReportOptionsDocumentAllowedTypes {
+pub enum VerificationReportOptionsDocumentAllowedType {
     DrivingLicense,
     IdCard,
     Passport,
     /// A value this version of the crate does not know; also lets you send one.
     Unrecognized(String),
 }
-impl VerificationReportOptionsDocumentAllowedTypes {
+impl VerificationReportOptionsDocumentAllowedType {
     /// The value as Stripe spells it.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -972,13 +972,13 @@ impl VerificationReportOptionsDocumentAllowedTypes {
         }
     }
 }
-super::impl_string_enum!(VerificationReportOptionsDocumentAllowedTypes);
+super::impl_string_enum!(VerificationReportOptionsDocumentAllowedType);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportOptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_types: Option<Vec<VerificationReportOptionsDocumentAllowedTypes>>,
+    pub allowed_types: Option<Vec<VerificationReportOptionsDocumentAllowedType>>,
     /// Collect an ID number and perform an [ID number check](https://docs.stripe.com/identity/verification-checks?type=id-number) with the document’s extracted name and date of birth.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
@@ -1171,14 +1171,14 @@ impl VerificationReportSelfieError {
 super::impl_deserialize_object!(VerificationReportSelfieError);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VerificationSessionOptionsDocumentAllowedTypes {
+pub enum VerificationSessionOptionsDocumentAllowedType {
     DrivingLicense,
     IdCard,
     Passport,
     /// A value this version of the crate does not know; also lets you send one.
     Unrecognized(String),
 }
-impl VerificationSessionOptionsDocumentAllowedTypes {
+impl VerificationSessionOptionsDocumentAllowedType {
     /// The value as Stripe spells it.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1199,13 +1199,13 @@ impl VerificationSessionOptionsDocumentAllowedTypes {
         }
     }
 }
-super::impl_string_enum!(VerificationSessionOptionsDocumentAllowedTypes);
+super::impl_string_enum!(VerificationSessionOptionsDocumentAllowedType);
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
+    pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedType>>,
     /// Collect an ID number and perform an [ID number check](https://docs.stripe.com/identity/verification-checks?type=id-number) with the document’s extracted name and date of birth.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
@@ -2375,7 +2375,7 @@ impl ListVerificationSessions {
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct CreateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
+    pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2513,7 +2513,7 @@ impl RetrieveVerificationSession {
 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
 pub struct UpdateVerificationSessionOptionsDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
+    pub allowed_types: Option<Vec<VerificationSessionOptionsDocumentAllowedType>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -60,6 +60,11 @@ impl DeletedWebhookEndpoint {
     }
 }
 super::impl_deserialize_object!(DeletedWebhookEndpoint);
+impl super::DeletedOf<WebhookEndpointId> for DeletedWebhookEndpoint {
+    fn id(&self) -> &WebhookEndpointId {
+        &self.id
+    }
+}
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

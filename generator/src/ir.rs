@@ -129,6 +129,9 @@ pub enum TypeKind {
     },
     /// A newtype around the string ID of one resource.
     Id,
+    /// A unit struct whose associated functions are the test-mode helpers of one resource
+    /// (`/v1/test_helpers/...`), apart from its live calls.
+    TestHelpers,
     /// A type alias, for component schemas that are not objects, enums or unions.
     Alias(TypeRef),
 }
@@ -139,6 +142,9 @@ pub enum TypeKind {
 pub struct ObjectImpl {
     pub id_type: String,
     pub id_always_present: bool,
+    /// The deleted form of a resource (`deleted_customer`): it implements `DeletedOf` its
+    /// resource's ID rather than `Object`, so a `Deletable` of the two has the ID.
+    pub deleted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -202,10 +208,18 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// A map with string keys, ordered by key.
     Map(Box<TypeRef>),
-    /// An ID or the expanded object. `id` is the ID type of the object.
+    /// An ID or the expanded object. `id` is the ID type of the object; `deleted` is its
+    /// deleted form, when the field can hold that too (`customer | deleted_customer`).
     Expandable {
         object: Box<TypeRef>,
         id: Box<TypeRef>,
+        deleted: Option<Box<TypeRef>>,
+    },
+    /// A resource or its deleted form (`customer | deleted_customer`): the runtime's
+    /// `Deletable`.
+    Deletable {
+        live: Box<TypeRef>,
+        deleted: Box<TypeRef>,
     },
     /// A request parameter that can also be sent as `""` to clear it.
     Emptyable(Box<TypeRef>),
@@ -216,6 +230,8 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// The v2 API's list envelope (`data`, `next_page_url`, `previous_page_url`).
     V2List(Box<TypeRef>),
+    /// Stripe's search envelope (`search_result`: `data`, `has_more`, `next_page`).
+    SearchList(Box<TypeRef>),
     /// Stripe's `created`-style filter: an exact integer or a `gt`/`gte`/`lt`/`lte` range.
     RangeQuery,
     /// The bounds half of `RangeQuery` on its own.
@@ -227,10 +243,19 @@ pub enum TypeRef {
     },
 }
 
+/// The type a call is an associated function of. It is usually defined in the call's own module;
+/// a resource without an ID that lives elsewhere (`shared::Balance`) gets its calls in an `impl`
+/// block in the call's module, so they come with that module's feature.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallOwner {
+    pub module: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The resource type whose `impl` block holds the call; `None` for a free function.
-    pub owner: Option<String>,
+    pub owner: Option<CallOwner>,
     pub fn_name: String,
     pub doc: String,
     pub deprecated: bool,

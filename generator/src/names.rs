@@ -167,6 +167,38 @@ pub fn plural(name: &str) -> String {
     }
 }
 
+/// English singular of a plural word or name (`customers`, `LineItems`, `people`), the inverse
+/// of [`plural`]; a word that is not plural comes back unchanged (`status`, `address`).
+pub fn singular(name: &str) -> String {
+    const IRREGULAR: &[(&str, &str)] = &[("people", "person"), ("People", "Person")];
+    for (plural, singular) in IRREGULAR {
+        if let Some(stem) = name.strip_suffix(plural) {
+            return format!("{stem}{singular}");
+        }
+    }
+    // Words ending in `s` that are singular (or plural-looking nouns for one thing).
+    const SINGULAR_IN_S: &[&str] = &[
+        "ss", "us", "is", "ics", "ous", "Details", "details", "Settings", "settings", "Terms",
+        "terms", "Totals", "totals", "Series", "series", "news", "News", "Alias", "alias",
+        "Canvas", "canvas", "Gas", "gas", "Plus", "plus", "Bonus", "Options", "options",
+    ];
+    if SINGULAR_IN_S.iter().any(|end| name.ends_with(end)) {
+        return name.to_string();
+    }
+    if let Some(stem) = name.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for ending in ["sses", "uses", "xes", "ches", "shes", "zzes"] {
+        if let Some(stem) = name.strip_suffix(ending) {
+            return format!("{stem}{}", &ending[..ending.len() - 2]);
+        }
+    }
+    match name.strip_suffix('s') {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +275,34 @@ mod tests {
         assert_eq!(plural("Supply"), "Supplies");
         assert_eq!(plural("Key"), "Keys");
         assert_eq!(plural("Box"), "Boxes");
+    }
+
+    #[test]
+    fn singulars_undo_plurals() {
+        for word in [
+            "customer",
+            "VerificationSession",
+            "Supply",
+            "Key",
+            "Box",
+            "Address",
+            "Batch",
+            "LineItem",
+            "tax_id",
+        ] {
+            assert_eq!(singular(&plural(word)), word, "{word}");
+        }
+        for word in [
+            "status",
+            "Address",
+            "Details",
+            "Analytics",
+            "Settings",
+            "bus",
+        ] {
+            assert_eq!(singular(word), word);
+        }
+        assert_eq!(singular("people"), "person");
+        assert_eq!(singular("PaymentMethodTypes"), "PaymentMethodType");
     }
 }

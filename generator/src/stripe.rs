@@ -14,7 +14,8 @@ use openapiv3::{
 use crate::ir::Encoding;
 use crate::names::module_name;
 use crate::schema::{
-    array_items, custom_format, enum_values, object_view, string_enum, type_name, ObjectView,
+    alternatives, array_items, custom_format, enum_values, object_view, string_enum, type_name,
+    ObjectView,
 };
 
 /// Where component schemas live; a `$ref` elsewhere is not one of Stripe's.
@@ -264,6 +265,41 @@ pub fn list_item_schema(schema: &Schema) -> Option<&ReferenceOr<Box<Schema>>> {
     match object.properties.get("data")? {
         ReferenceOr::Item(data) => array_items(data).flatten(),
         ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// Stripe's search envelope (`object: search_result`, `data`, `has_more`, `next_page`): the
+/// schema of its items.
+pub fn search_item_schema(schema: &Schema) -> Option<&ReferenceOr<Box<Schema>>> {
+    let object = object_view(schema)?;
+    let is_search = object.properties.get("object").is_some_and(|o| {
+        matches!(o, ReferenceOr::Item(s) if string_enum(s).is_some_and(|v| v == ["search_result"]))
+    });
+    if !is_search || !object.properties.contains_key("next_page") {
+        return None;
+    }
+    match object.properties.get("data")? {
+        ReferenceOr::Item(data) => array_items(data).flatten(),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// The schema names of `anyOf [$ref x, $ref deleted_x]` (in either order), as Stripe answers a
+/// retrieve of a resource that may have been deleted: `x` and `deleted_x`.
+pub fn live_or_deleted(schema: &Schema) -> Option<(&str, &str)> {
+    let (_, alternatives) = alternatives(schema)?;
+    let [ReferenceOr::Reference { reference: a }, ReferenceOr::Reference { reference: b }] =
+        alternatives
+    else {
+        return None;
+    };
+    let (a, b) = (schema_name(a)?, schema_name(b)?);
+    if b.strip_prefix("deleted_") == Some(a) {
+        Some((a, b))
+    } else if a.strip_prefix("deleted_") == Some(b) {
+        Some((b, a))
+    } else {
+        None
     }
 }
 

@@ -40,6 +40,6 @@ pub use response::{ResponseExt, ResponseMeta, WithResponse};
 #[doc(hidden)]
 pub use types::deserialize_nullable;
 pub use types::{
-    Decimal, Emptyable, Expandable, FileUpload, HasId, List, Nullable, Object, RangeBounds,
-    RangeQuery, SearchList, Timestamp, V2List,
+    Decimal, Deletable, DeletedOf, Emptyable, Expandable, FileUpload, HasId, List, Nullable,
+    Object, RangeBounds, RangeQuery, SearchList, Timestamp, V2List,
 };

@@ -113,8 +113,8 @@ fn an_additive_release_leaves_the_public_api_untouched() {
     // The additions are all there, so the overlay did what it says.
     let added: BTreeSet<&str> = diff.api_changes.iter().map(|c| c.path.as_str()).collect();
     for expected in [
-        "identity::VerificationSession::get_reporting_identity_sessions_session",
-        "identity::VerificationSession::get_reporting_identity_sessions",
+        "identity::VerificationSession::retrieve_identity_session",
+        "identity::VerificationSession::list_identity_sessions",
         "identity::IdentityVerificationSessionRedaction",
         "identity::VerificationSessionStatus::Escalated",
         "identity::VerificationSession.escalation_reason",

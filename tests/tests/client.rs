@@ -4,7 +4,7 @@
 use serde_json::json;
 use stripe_api::events::EventType;
 use stripe_api::forwarding::{
-    CreateRequest, CreateRequestDetails, Request as ForwardingRequest, RequestReplacements,
+    CreateRequest, CreateRequestDetails, Request as ForwardingRequest, RequestReplacement,
 };
 use stripe_api::identity::{
     CreateVerificationSession, CreateVerificationSessionOptions,
@@ -411,7 +411,7 @@ async fn empty_forwarding_headers_and_an_emptied_options_document() {
     let (server, client) = fixture_server("forwarding.request").await;
     let mut params = CreateRequest::new(
         "pm_1",
-        vec![RequestReplacements::CardNumber],
+        vec![RequestReplacement::CardNumber],
         "https://example.com/cards",
     );
     params.request = Some(CreateRequestDetails {

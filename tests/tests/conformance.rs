@@ -44,8 +44,8 @@ use stripe_api::crypto::{
 };
 use stripe_api::events::EventType;
 use stripe_api::forwarding::{
-    CreateRequest, CreateRequestDetails, CreateRequestDetailsHeaders, ListRequests,
-    Request as ForwardingRequest, RequestId, RequestReplacements, RetrieveRequest,
+    CreateRequest, CreateRequestDetails, CreateRequestDetailsHeader, ListRequests,
+    Request as ForwardingRequest, RequestId, RequestReplacement, RetrieveRequest,
 };
 use stripe_api::identity::{
     CancelVerificationSession, CreateVerificationSession, CreateVerificationSessionOptions,
@@ -420,8 +420,8 @@ async fn rust_calls(base_url: &str) {
     let params = CreateRequest {
         request: Some(CreateRequestDetails {
             headers: Some(vec![
-                CreateRequestDetailsHeaders::new("Destination-Header", "header-value"),
-                CreateRequestDetailsHeaders::new("X-Trace", "a=b; c=d"),
+                CreateRequestDetailsHeader::new("Destination-Header", "header-value"),
+                CreateRequestDetailsHeader::new("X-Trace", "a=b; c=d"),
             ]),
             body: Some(r#"{"amount":{"value":1000,"currency":"usd"},"card":{"number":""}}"#.into()),
         }),
@@ -429,8 +429,8 @@ async fn rust_calls(base_url: &str) {
         ..CreateRequest::new(
             "pm_1NuN7c",
             vec![
-                "card_number".parse::<RequestReplacements>().unwrap(),
-                "card_cvc".parse::<RequestReplacements>().unwrap(),
+                "card_number".parse::<RequestReplacement>().unwrap(),
+                "card_cvc".parse::<RequestReplacement>().unwrap(),
             ],
             "https://endpoint-url/v1/tokenize",
         )

@@ -95,31 +95,33 @@ fn generates_2026_01_28_with_v2() {
 }
 
 /// Releases until 2019 give `/v1/account/bank_accounts` and `/v1/account/external_accounts` the
-/// same operationIds: each call is named after its method and path instead.
+/// same operationIds, and no summaries: the calls are named from their paths, on the union they
+/// answer with. `/external_accounts` is the resource's collection and takes the verbs; the
+/// `/bank_accounts` calls add their noun, and are deprecated aliases of them.
 #[test]
-fn generates_2018_01_10_naming_shared_operation_ids_after_method_and_path() {
+fn generates_2018_01_10_naming_calls_from_their_paths() {
     let output = generate(RELEASES[0]);
     let account = file(&output, "src/account.rs");
+    assert!(account.contains("impl super::shared::ExternalAccountSource {"));
     for call in [
-        "pub fn post_account_bank_accounts<",
-        "pub fn post_account_external_accounts<",
-        "pub fn get_account_external_accounts_id<",
-        "pub fn get_account_bank_accounts_id<",
+        "pub fn create<",
+        "pub fn retrieve<",
+        "pub fn list_external_accounts<",
+        "#[deprecated]\n    #[inline]\n    pub fn create_bank_account<",
+        "#[deprecated]\n    #[inline]\n    pub fn retrieve_bank_account<",
     ] {
         assert!(account.contains(call), "{call} missing");
     }
 }
 
-/// `PUT /v1/account/logout` (until mid-2021) is a call like any other, sending a form body.
+/// `PUT /v1/account/logout` (until mid-2021) is a call like any other, sending a form body,
+/// named after its action.
 #[test]
 fn generates_2021_01_07_with_put_calls() {
     let output = generate(RELEASES[4]);
     let account = file(&output, "src/account.rs");
-    assert!(
-        account.contains("pub fn put_account_logout<"),
-        "no logout call"
-    );
+    assert!(account.contains("pub fn logout<"), "no logout call");
     assert!(account.contains("super::Method::Put"));
     let accounts = file(&output, "src/accounts.rs");
-    assert!(accounts.contains("pub fn put_accounts_account_logout<"));
+    assert!(accounts.contains("pub fn logout_account<"));
 }

@@ -43,6 +43,7 @@ macro_rules! fixtures {
 }
 
 fixtures!(
+    call_names,
     deleted,
     docs,
     emptyable,

@@ -262,9 +262,17 @@ impl Api {
                     self.add_call(module, None, &f.sig.ident, &f.attrs);
                 }
                 SynItem::Impl(imp) if imp.trait_.is_none() => {
-                    let Some(owner) = TypeRef::of(&imp.self_ty).and_then(|mut t| t.path.pop())
-                    else {
+                    let Some(mut owner_path) = TypeRef::of(&imp.self_ty).map(|t| t.path) else {
                         continue;
+                    };
+                    let Some(owner) = owner_path.pop() else {
+                        continue;
+                    };
+                    // Calls on another module's type (`impl super::shared::Balance`) are that
+                    // type's: a user names them through its module.
+                    let module = match owner_path.as_slice() {
+                        [root, other] if root == "super" => other.as_str(),
+                        _ => module,
                     };
                     for item in &imp.items {
                         let ImplItem::Fn(f) = item else { continue };
@@ -554,10 +562,15 @@ fn has_url_prefix(name: &str, prefixes: &BTreeSet<String>) -> bool {
     })
 }
 
-/// A test-helper call placed beside live calls (a resource's type outside `test_helpers`):
-/// nothing in its name says it only works in test mode.
+/// A test-helper call placed beside live calls (a resource's type outside `test_helpers`, not
+/// a `...TestHelpers` type of its own): nothing in its name says it only works in test mode.
 fn is_test_helper_among_live_calls(call: &Call) -> bool {
-    call.path.starts_with("/v1/test_helpers/") && call.module != "test_helpers"
+    call.path.starts_with("/v1/test_helpers/")
+        && call.module != "test_helpers"
+        && !call
+            .owner
+            .as_deref()
+            .is_some_and(|owner| owner.ends_with("TestHelpers"))
 }
 
 /// Whether the call's name says something its spec summary doesn't: the summary starts with one
@@ -565,8 +578,12 @@ fn is_test_helper_among_live_calls(call: &Call) -> bool {
 /// summary says "Preview ..." fails the same test). A call named after its URL says no verb at
 /// all and is counted as such ([`is_named_after_url`]), not here.
 fn contradicts_summary(call: &Call, summary: &str) -> bool {
-    !is_named_after_url(call)
-        && summary_verb(summary).is_some_and(|verb| !starts_with_word(&call.name, verb, '_'))
+    // "Retrieve an invoice's line items" answers with a list page: `list` says the same.
+    let agrees = |verb: &str| {
+        starts_with_word(&call.name, verb, '_')
+            || verb == "retrieve" && starts_with_word(&call.name, "list", '_')
+    };
+    !is_named_after_url(call) && summary_verb(summary).is_some_and(|verb| !agrees(verb))
 }
 
 /// One counted thing, as the report lists it.
@@ -1120,6 +1137,11 @@ mod tests {
             pub fn advance() {}
         }";
         assert!(test_helpers_mixed_with_live_calls(&api("test_helpers", source)).is_empty());
+        let source = "impl AuthorizationTestHelpers {
+            /// `POST /v1/test_helpers/issuing/authorizations/{authorization}/capture`
+            pub fn capture() {}
+        }";
+        assert!(test_helpers_mixed_with_live_calls(&api("issuing", source)).is_empty());
     }
 
     #[test]

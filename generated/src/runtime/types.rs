@@ -77,6 +77,82 @@ pub trait HasId: Object {
     fn id(&self) -> &Self::Id;
 }
 
+/// The deleted form of a resource (`DeletedCustomer` of a `Customer`), as Stripe answers for a
+/// resource that was deleted; `Id` is the resource's ID type.
+pub trait DeletedOf<Id> {
+    fn id(&self) -> &Id;
+}
+
+/// A resource, or the deleted form Stripe answers with once it is deleted: what a retrieve
+/// answers with (`Customer::retrieve`), and what an expandable field of a resource that can be
+/// deleted holds expanded (`Expandable<Deletable<Product, DeletedProduct>>`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Deletable<T, D> {
+    Live(T),
+    Deleted(D),
+}
+
+impl<T, D> Deletable<T, D> {
+    /// The resource, unless it was deleted.
+    pub fn as_live(&self) -> Option<&T> {
+        match self {
+            Self::Live(live) => Some(live),
+            Self::Deleted(_) => None,
+        }
+    }
+
+    /// The deleted form, when it was deleted.
+    pub fn as_deleted(&self) -> Option<&D> {
+        match self {
+            Self::Deleted(deleted) => Some(deleted),
+            Self::Live(_) => None,
+        }
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        matches!(self, Self::Deleted(_))
+    }
+}
+
+impl<T: Object, D> Object for Deletable<T, D> {
+    type Id = T::Id;
+}
+
+impl<T: HasId, D: DeletedOf<T::Id>> HasId for Deletable<T, D> {
+    fn id(&self) -> &T::Id {
+        match self {
+            Self::Live(live) => live.id(),
+            Self::Deleted(deleted) => deleted.id(),
+        }
+    }
+}
+
+impl<T: Serialize, D: Serialize> Serialize for Deletable<T, D> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Live(live) => live.serialize(serializer),
+            Self::Deleted(deleted) => deleted.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned, D: DeserializeOwned> Deserialize<'de> for Deletable<T, D> {
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        // Only `"deleted": true` tells the two apart, and it may come last: the object is read
+        // once into a value, then into the form it is.
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.get("deleted") == Some(&serde_json::Value::Bool(true)) {
+            D::deserialize(value)
+                .map(Self::Deleted)
+                .map_err(de::Error::custom)
+        } else {
+            T::deserialize(value)
+                .map(Self::Live)
+                .map_err(de::Error::custom)
+        }
+    }
+}
+
 /// A field that holds an object's ID, or the whole object when the request asked to `expand` it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expandable<T: Object> {
@@ -714,6 +790,67 @@ impl Serialize for FileUpload {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct ThingId(String);
+
+    impl From<String> for ThingId {
+        fn from(id: String) -> Self {
+            Self(id)
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Thing {
+        id: ThingId,
+        name: String,
+    }
+
+    impl Object for Thing {
+        type Id = ThingId;
+    }
+
+    impl HasId for Thing {
+        fn id(&self) -> &ThingId {
+            &self.id
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct DeletedThing {
+        id: ThingId,
+        deleted: bool,
+    }
+
+    impl DeletedOf<ThingId> for DeletedThing {
+        fn id(&self) -> &ThingId {
+            &self.id
+        }
+    }
+
+    #[test]
+    fn an_expandable_that_can_be_deleted_reads_each_form() {
+        type Field = Expandable<Deletable<Thing, DeletedThing>>;
+        let id: Field = serde_json::from_str(r#""th_1""#).unwrap();
+        assert_eq!(id, Expandable::Id(ThingId("th_1".into())));
+        let live: Field = serde_json::from_str(r#"{"id":"th_2","name":"a"}"#).unwrap();
+        let name = live
+            .as_object()
+            .and_then(Deletable::as_live)
+            .map(|t| t.name.as_str());
+        assert_eq!(name, Some("a"));
+        // `deleted` last: the form is only known at the end of the object.
+        let deleted: Field = serde_json::from_str(r#"{"id":"th_3","deleted":true}"#).unwrap();
+        assert!(deleted.as_object().is_some_and(Deletable::is_deleted));
+        for (field, id) in [(&id, "th_1"), (&live, "th_2"), (&deleted, "th_3")] {
+            assert_eq!(field.id().0, id);
+            let written = serde_json::to_string(field).unwrap();
+            assert_eq!(&serde_json::from_str::<Field>(&written).unwrap(), field);
+        }
+        // An object that is neither form is an error naming what is missing.
+        let err = serde_json::from_str::<Field>(r#"{"id":"th_4"}"#).unwrap_err();
+        assert!(err.to_string().contains("name"), "{err}");
+    }
 
     #[derive(Serialize)]
     struct Update {

@@ -226,12 +226,12 @@ fn public_items(api: &Api) -> BTreeMap<String, Item> {
                         add(format!("{path}::{}", variant.name), ty, &def.origin, &path);
                     }
                 }
-                TypeKind::Id | TypeKind::Alias(_) => {}
+                TypeKind::Id | TypeKind::Alias(_) | TypeKind::TestHelpers => {}
             }
         }
         for op in &module.operations {
             let owner = match &op.owner {
-                Some(owner) => format!("{}::{owner}::", module.name),
+                Some(owner) => format!("{}::{}::", owner.module, owner.name),
                 None => format!("{}::", module.name),
             };
             let path = format!("{owner}{}", op.fn_name);
@@ -267,6 +267,7 @@ fn kind_of(def: &TypeDef) -> String {
         TypeKind::Enum { .. } => "enum".to_string(),
         TypeKind::Union { .. } => "union".to_string(),
         TypeKind::Id => "ID".to_string(),
+        TypeKind::TestHelpers => "test helpers".to_string(),
         TypeKind::Alias(ty) => format!("type = {}", rust_type(ty)),
     }
 }
@@ -296,13 +297,26 @@ fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Nullable(inner) => format!("Nullable<{}>", rust_type(inner)),
         TypeRef::V2List(item) => format!("V2List<{}>", rust_type(item)),
+        TypeRef::SearchList(item) => format!("SearchList<{}>", rust_type(item)),
         TypeRef::Decimal => "Decimal".into(),
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
         TypeRef::Named { module, name } => format!("{module}::{name}"),
         TypeRef::Vec(item) => format!("Vec<{}>", rust_type(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
+        TypeRef::Expandable {
+            object,
+            deleted: Some(deleted),
+            ..
+        } => format!(
+            "Expandable<Deletable<{}, {}>>",
+            rust_type(object),
+            rust_type(deleted)
+        ),
         TypeRef::Expandable { object, .. } => format!("Expandable<{}>", rust_type(object)),
+        TypeRef::Deletable { live, deleted } => {
+            format!("Deletable<{}, {}>", rust_type(live), rust_type(deleted))
+        }
         TypeRef::Emptyable(inner) => format!("Emptyable<{}>", rust_type(inner)),
         TypeRef::List(item) => format!("List<{}>", rust_type(item)),
         TypeRef::RangeQuery => "RangeQuery".into(),

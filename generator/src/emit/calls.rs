@@ -8,26 +8,32 @@ use super::{deprecated, doc, gate_within, ident, type_ref};
 use crate::ir::*;
 
 pub(super) fn operations(module: &Module) -> TokenStream {
-    let mut owners: Vec<Option<&str>> = Vec::new();
+    let mut owners: Vec<Option<&CallOwner>> = Vec::new();
     for op in &module.operations {
-        if !owners.contains(&op.owner.as_deref()) {
-            owners.push(op.owner.as_deref());
+        if !owners.contains(&op.owner.as_ref()) {
+            owners.push(op.owner.as_ref());
         }
     }
     let blocks = owners.into_iter().map(|owner| {
         // The `impl` block is there with its type; a call, with its module's feature.
         let owner_gate = owner
-            .and_then(|owner| module.types.iter().find(|def| def.name == owner))
+            .filter(|owner| owner.module == module.name)
+            .and_then(|owner| module.types.iter().find(|def| def.name == owner.name))
             .map_or(&module.gate, |def| &def.gate);
         let calls = module
             .operations
             .iter()
-            .filter(|op| op.owner.as_deref() == owner)
+            .filter(|op| op.owner.as_ref() == owner)
             .map(|op| call(op, &module.name, &gate_within(&op.gate, owner_gate)));
         match owner {
             Some(owner) => {
-                let owner: syn::Path =
-                    syn::parse_str(owner).unwrap_or_else(|_| syn::parse_quote!(Self));
+                let owner = type_ref(
+                    &TypeRef::Named {
+                        module: owner.module.clone(),
+                        name: owner.name.clone(),
+                    },
+                    &module.name,
+                );
                 let gate = gate_within(owner_gate, &module.gate);
                 quote! { #gate impl #owner { #(#calls)* } }
             }
@@ -104,6 +110,7 @@ fn call(op: &Operation, module: &str, gate: &TokenStream) -> TokenStream {
     };
     let paginate = match op.response {
         TypeRef::V2List(_) => quote! { paginate_v2 },
+        TypeRef::SearchList(_) => quote! { paginate_search },
         _ => quote! { paginate },
     };
     let paginated = op.paginate.as_ref().map(|(name, item)| {

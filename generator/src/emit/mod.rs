@@ -59,7 +59,7 @@ fn module_doc(module: &Module) -> String {
             matches!(
                 def.kind,
                 TypeKind::Struct {
-                    object: Some(_),
+                    object: Some(ObjectImpl { deleted: false, .. }),
                     ..
                 }
             )
@@ -81,14 +81,14 @@ fn module_doc(module: &Module) -> String {
             names.join(", ")
         )
     };
-    let calls_of = |owner: Option<&str>| -> Vec<String> {
+    let calls_of = |owner: Option<&CallOwner>| -> Vec<String> {
         module
             .operations
             .iter()
-            .filter(|op| op.owner.as_deref() == owner)
+            .filter(|op| op.owner.as_ref() == owner)
             .flat_map(|op| std::iter::once(&op.fn_name).chain(op.paginate.as_ref().map(|p| &p.0)))
             .map(|f| match owner {
-                Some(owner) => format!("[`{f}`]({})", path(&format!("{owner}::{f}"))),
+                Some(owner) => format!("[`{f}`](crate::{}::{}::{f})", owner.module, owner.name),
                 None => format!("[`{f}`]({})", path(f)),
             })
             .collect()
@@ -104,10 +104,30 @@ fn module_doc(module: &Module) -> String {
         if !summary.is_empty() {
             text.push_str(&format!(": {summary}"));
         }
-        let calls = calls_of(Some(&resource.name));
+        let calls = calls_of(Some(&CallOwner {
+            module: module.name.clone(),
+            name: resource.name.clone(),
+        }));
         if !calls.is_empty() {
             text.push_str(&format!(" Calls: {}.", calls.join(", ")));
         }
+    }
+    // Calls on types of other modules (resources without an ID, such as `shared::Balance`).
+    let mut foreign: Vec<&CallOwner> = module
+        .operations
+        .iter()
+        .filter_map(|op| op.owner.as_ref())
+        .filter(|owner| owner.module != module.name)
+        .collect();
+    foreign.sort();
+    foreign.dedup();
+    for owner in foreign {
+        text.push_str(&format!(
+            "\n- Calls on [`{0}::{1}`](crate::{0}::{1}): {2}.",
+            owner.module,
+            owner.name,
+            calls_of(Some(owner)).join(", ")
+        ));
     }
     let free = calls_of(None);
     if !free.is_empty() {
@@ -201,6 +221,10 @@ pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
             let item = type_ref(item, module);
             quote! { super::V2List<#item> }
         }
+        TypeRef::SearchList(item) => {
+            let item = type_ref(item, module);
+            quote! { super::SearchList<#item> }
+        }
         TypeRef::Decimal => quote! { super::Decimal },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
@@ -224,9 +248,22 @@ pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
             let value = type_ref(value, module);
             quote! { ::std::collections::BTreeMap<String, #value> }
         }
-        TypeRef::Expandable { object, .. } => {
+        TypeRef::Expandable {
+            object, deleted, ..
+        } => {
             let object = type_ref(object, module);
-            quote! { super::Expandable<#object> }
+            match deleted {
+                Some(deleted) => {
+                    let deleted = type_ref(deleted, module);
+                    quote! { super::Expandable<super::Deletable<#object, #deleted>> }
+                }
+                None => quote! { super::Expandable<#object> },
+            }
+        }
+        TypeRef::Deletable { live, deleted } => {
+            let live = type_ref(live, module);
+            let deleted = type_ref(deleted, module);
+            quote! { super::Deletable<#live, #deleted> }
         }
         TypeRef::Emptyable(inner) => {
             let inner = type_ref(inner, module);
@@ -268,6 +305,11 @@ fn type_def(def: &TypeDef, module: &str, gate: &TokenStream) -> TokenStream {
             gate,
         ),
         TypeKind::Id => types::id(&name, gate),
+        TypeKind::TestHelpers => quote! {
+            #gate
+            #[derive(Clone, Copy, Debug)]
+            pub struct #name;
+        },
         TypeKind::Alias(ty) => {
             // The event envelope lives in the runtime's `webhook` module, there with `webhooks`.
             let webhooks = matches!(ty, TypeRef::Event { .. })

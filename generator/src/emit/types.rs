@@ -52,8 +52,20 @@ pub(super) fn structure(
     });
     match direction {
         Direction::Response => {
-            let object_impl = object.map(|object| {
+            let object_impl = object.and_then(|object| {
                 let id = ident(&object.id_type);
+                if object.deleted {
+                    return object.id_always_present.then(|| {
+                        quote! {
+                            #gate
+                            impl super::DeletedOf<#id> for #name {
+                                fn id(&self) -> &#id {
+                                    &self.id
+                                }
+                            }
+                        }
+                    });
+                }
                 let has_id = object.id_always_present.then(|| {
                     quote! {
                         #gate
@@ -64,13 +76,13 @@ pub(super) fn structure(
                         }
                     }
                 });
-                quote! {
+                Some(quote! {
                     #gate
                     impl super::Object for #name {
                         type Id = #id;
                     }
                     #has_id
-                }
+                })
             });
             let deserialize = deserialize_struct(name, fields, gate);
             quote! {

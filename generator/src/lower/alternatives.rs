@@ -6,11 +6,13 @@ use std::collections::BTreeSet;
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use super::{Ctx, Lowerer};
+use super::{join_without_repeat, Ctx, Lowerer};
 use crate::error::Result;
 use crate::ir::*;
 use crate::names::{pascal, Namespace};
-use crate::stripe::{constant_object, emptyable_alternatives, expansion_targets, is_range_query};
+use crate::stripe::{
+    constant_object, emptyable_alternatives, expansion_targets, is_range_query, live_or_deleted,
+};
 
 impl<'a> Lowerer<'a> {
     /// The type of an `anyOf`/`oneOf` schema, and whether it is nullable.
@@ -39,14 +41,25 @@ impl<'a> Lowerer<'a> {
         if let [single] = alternatives {
             return self.type_ref(single, ctx);
         }
+        if let Some((live, deleted)) = live_or_deleted(schema) {
+            let at = |name: &str| format!("#/components/schemas/{name}");
+            return Ok((
+                TypeRef::Deletable {
+                    live: Box::new(self.named_ref(&at(live), &ctx.pointer)?),
+                    deleted: Box::new(self.named_ref(&at(deleted), &ctx.pointer)?),
+                },
+                false,
+            ));
+        }
         if is_range_query(alternatives) {
             return Ok((TypeRef::RangeQuery, false));
         }
         Ok((self.union_ref(alternatives, ctx)?, false))
     }
 
-    /// An expandable field with a single target that is a resource: `Expandable<X>`, holding
-    /// the ID or the expanded object. Several targets make an ordinary union.
+    /// An expandable field with a single target that is a resource, or a resource and its
+    /// deleted form: `Expandable<X>` (or `Expandable<X, DeletedX>`), holding the ID, the
+    /// expanded object (or its deleted form). Several resources make an ordinary union.
     fn expandable(
         &mut self,
         schema: &Schema,
@@ -56,19 +69,30 @@ impl<'a> Lowerer<'a> {
         let Some(targets) = expansion_targets(schema, alternatives) else {
             return Ok(None);
         };
-        let [reference] = targets.as_slice() else {
-            return Ok(None);
+        let mut names = Vec::new();
+        for reference in &targets {
+            names.push((self.component(reference, &ctx.pointer)?.0, *reference));
+        }
+        let (live, deleted) = match names.as_slice() {
+            [live] => (*live, None),
+            [a, b] if b.0.strip_prefix("deleted_") == Some(a.0) => (*a, Some(*b)),
+            [a, b] if a.0.strip_prefix("deleted_") == Some(b.0) => (*b, Some(*a)),
+            _ => return Ok(None),
         };
-        let (name, _) = self.component(reference, &ctx.pointer)?;
-        let placement = &self.placements[name];
+        let placement = &self.placements[live.0];
         if !placement.owns_id {
             return Ok(None);
         }
-        let object = self.named_ref(reference, &ctx.pointer)?;
         let id = placement.id.clone().unwrap_or(TypeRef::String);
+        let object = self.named_ref(live.1, &ctx.pointer)?;
+        let deleted = match deleted {
+            Some((_, reference)) => Some(Box::new(self.named_ref(reference, &ctx.pointer)?)),
+            None => None,
+        };
         Ok(Some(TypeRef::Expandable {
             object: Box::new(object),
             id: Box::new(id),
+            deleted,
         }))
     }
 
@@ -107,7 +131,7 @@ impl<'a> Lowerer<'a> {
             };
             let child = Ctx {
                 module: ctx.module,
-                hint: format!("{}{}", ctx.hint, label),
+                hint: join_without_repeat(&ctx.hint, &label),
                 direction: ctx.direction,
                 pointer: format!("{}/anyOf/{index}", ctx.pointer),
                 position: None,

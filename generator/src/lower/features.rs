@@ -214,7 +214,7 @@ fn name_features(api: &mut Api) {
             matches!(
                 def.kind,
                 TypeKind::Struct {
-                    object: Some(_),
+                    object: Some(ObjectImpl { deleted: false, .. }),
                     ..
                 }
             )
@@ -291,7 +291,7 @@ fn type_edges(
             }
         }
         TypeKind::Alias(ty) => strong.extend(named_refs(ty)),
-        TypeKind::Enum { .. } | TypeKind::Id => {}
+        TypeKind::Enum { .. } | TypeKind::Id | TypeKind::TestHelpers => {}
     }
     Edges {
         strong: lookup(strong),
@@ -302,7 +302,11 @@ fn type_edges(
 /// The types a call names: its owner, path IDs, parameters, response and list items.
 fn operation_refs(op: &Operation, module: &str, out: &mut BTreeSet<Key>) {
     let local = |name: &str| (module.to_string(), name.to_string());
-    out.extend(op.owner.as_deref().map(local));
+    out.extend(
+        op.owner
+            .as_ref()
+            .map(|owner| (owner.module.clone(), owner.name.clone())),
+    );
     out.extend(op.params.as_deref().map(local));
     for param in &op.path_params {
         out.extend(named_refs(&param.ty));
@@ -330,10 +334,22 @@ fn collect_named(ty: &TypeRef, out: &mut BTreeSet<Key>) {
         | TypeRef::Emptyable(inner)
         | TypeRef::Nullable(inner)
         | TypeRef::List(inner)
-        | TypeRef::V2List(inner) => collect_named(inner, out),
-        TypeRef::Expandable { object, id } => {
+        | TypeRef::V2List(inner)
+        | TypeRef::SearchList(inner) => collect_named(inner, out),
+        TypeRef::Expandable {
+            object,
+            id,
+            deleted,
+        } => {
             collect_named(object, out);
             collect_named(id, out);
+            if let Some(deleted) = deleted {
+                collect_named(deleted, out);
+            }
+        }
+        TypeRef::Deletable { live, deleted } => {
+            collect_named(live, out);
+            collect_named(deleted, out);
         }
         TypeRef::Event { event_type, object } => {
             collect_named(event_type, out);

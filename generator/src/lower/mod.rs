@@ -88,6 +88,10 @@ struct Lowerer<'a> {
     modules: BTreeMap<String, ModuleBuilder>,
     /// Per owner type: the function names taken by its calls.
     fn_names: BTreeMap<String, Namespace>,
+    /// The method and number of path parameters of every named call, by owner key and name.
+    call_shapes: BTreeMap<(String, String), (Method, usize)>,
+    /// The test-helpers types defined so far, by module and resource name.
+    test_helper_types: BTreeMap<(String, String), String>,
     /// Stripe's event types, when the spec lists them, with the names reserved for them.
     events: Option<Events>,
     /// The enums defined for response fields, by the JSON pointer of their schema, so request
@@ -149,13 +153,14 @@ impl<'c> Ctx<'c> {
 
     /// The context of property `wire_name`: its inline types are named after this one's plus
     /// the property (`VerificationSession` + `status`), without repeating a word the name
-    /// already ends with (`CreateRequest` + `request` is `CreateRequestDetails`).
+    /// already ends with (`CreateRequest` + `request` is `CreateRequestDetails`; `BankAccount` +
+    /// `account_holder_type` is `BankAccountHolderType`).
     fn property(&self, wire_name: &str) -> Ctx<'c> {
         let suffix = pascal(wire_name);
         let hint = if !self.hint.is_empty() && self.hint.ends_with(&suffix) {
             format!("{}Details", self.hint)
         } else {
-            format!("{}{suffix}", self.hint)
+            join_without_repeat(&self.hint, &suffix)
         };
         let position = self.position.clone().map(|mut position| {
             position.path.push(wire_name.to_string());
@@ -182,6 +187,8 @@ impl<'a> Lowerer<'a> {
             placements: BTreeMap::new(),
             modules: BTreeMap::new(),
             fn_names: BTreeMap::new(),
+            test_helper_types: BTreeMap::new(),
+            call_shapes: BTreeMap::new(),
             events: None,
             response_enums: BTreeMap::new(),
             enum_extras: BTreeMap::new(),
@@ -277,5 +284,58 @@ impl<'a> Lowerer<'a> {
             .or_default()
             .types
             .push(def);
+    }
+}
+
+/// `head` + `tail` (both `PascalCase`), the words they overlap in said once: the longest run of
+/// words that ends `head` and starts `tail` (`AlertAlert` + `Type` stays, `Alert` + `AlertType`
+/// is `AlertType`), as long as `tail` keeps a word of its own.
+pub(super) fn join_without_repeat(head: &str, tail: &str) -> String {
+    let starts: Vec<usize> = tail
+        .char_indices()
+        .filter(|(i, c)| *i > 0 && c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    // Longest overlap first: `tail[..start]` is a whole number of its leading words.
+    for &start in starts.iter().rev() {
+        let overlap = &tail[..start];
+        let at_word_start = head
+            .len()
+            .checked_sub(overlap.len())
+            .and_then(|i| head[i..].chars().next())
+            .is_some_and(|c| c.is_ascii_uppercase());
+        if at_word_start && head.ends_with(overlap) {
+            return format!("{head}{}", &tail[start..]);
+        }
+    }
+    format!("{head}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_without_repeat;
+
+    #[test]
+    fn joined_names_say_each_word_once() {
+        for (head, tail, joined) in [
+            ("Alert", "AlertType", "AlertType"),
+            (
+                "CreateTokenBankAccount",
+                "AccountHolderType",
+                "CreateTokenBankAccountHolderType",
+            ),
+            ("TaxRate", "RateType", "TaxRateType"),
+            ("VerificationSession", "Status", "VerificationSessionStatus"),
+            (
+                "PaymentMethod",
+                "PaymentMethodOptions",
+                "PaymentMethodOptions",
+            ),
+            // A word that only ends the head's last word is not a repeat.
+            ("Reader", "ErType", "ReaderErType"),
+            ("", "Status", "Status"),
+        ] {
+            assert_eq!(join_without_repeat(head, tail), joined, "{head} + {tail}");
+        }
     }
 }

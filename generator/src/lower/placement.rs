@@ -27,10 +27,11 @@ use openapiv3::{ReferenceOr, Schema};
 use super::Lowerer;
 use crate::error::Result;
 use crate::ir::TypeRef;
-use crate::names::{module_name, pascal, plural};
+use crate::names::{self, module_name, pascal, plural};
+use crate::schema::alternatives;
 use crate::stripe::{
-    id_always_present, is_resource, list_item_schema, schema_name, split_namespace, success_schema,
-    v2_list_item_schema,
+    id_always_present, is_resource, list_item_schema, live_or_deleted, resource_id, schema_name,
+    search_item_schema, split_namespace, success_schema, v2_list_item_schema,
 };
 
 /// Module for component schemas that belong to no resource or namespace.
@@ -72,13 +73,13 @@ impl<'a> Lowerer<'a> {
             let builder = self.modules.entry(module.clone()).or_default();
             let wanted = match extension(schema, NAME_EXTENSION) {
                 Some(name) => pascal(name),
-                None => pascal(
+                None => pascal(&plain_schema_name(
                     split_namespace(name)
                         .filter(|(namespace, rest)| {
                             !rest.is_empty() && namespace_module(namespace) == module
                         })
                         .map_or(name, |(_, rest)| rest),
-                ),
+                )),
             };
             // On a clash: the whole spec name, then `…Resource` (the webhook `events::Event`
             // meets the `event` resource), numbers only as a last resort.
@@ -115,21 +116,68 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// The component schema an operation returns, looking through list envelopes.
+    /// The resource (an `x-resourceId` schema, with or without an ID, or a union of them) an
+    /// operation returns, looking through list and search envelopes and through
+    /// `x | deleted_x` (a retrieve that may find the resource deleted).
     pub(super) fn response_resource(&self, op: &'a openapiv3::Operation) -> Option<String> {
         let schema = success_schema(self.api, op)?;
-        let reference = match schema {
-            ReferenceOr::Reference { reference } => reference.clone(),
-            ReferenceOr::Item(schema) => {
-                match list_item_schema(schema).or(v2_list_item_schema(schema))? {
-                    ReferenceOr::Reference { reference } => reference.clone(),
+        let name = match schema {
+            ReferenceOr::Reference { reference } => schema_name(reference)?,
+            ReferenceOr::Item(schema) => match live_or_deleted(schema) {
+                Some((live, _)) => live,
+                None => match list_item_schema(schema)
+                    .or(v2_list_item_schema(schema))
+                    .or(search_item_schema(schema))?
+                {
+                    ReferenceOr::Reference { reference } => schema_name(reference)?,
                     ReferenceOr::Item(_) => return None,
-                }
-            }
+                },
+            },
         };
-        let name = schema_name(&reference)?;
         let resolved = self.api.components.as_ref()?.schemas.get(name)?;
-        matches!(resolved, ReferenceOr::Item(s) if is_resource(s)).then(|| name.to_string())
+        // A union of resources (`external_account`: a bank account or a card) holds the calls
+        // that answer with it, as a resource does.
+        matches!(resolved, ReferenceOr::Item(s) if resource_id(s).is_some() || alternatives(s).is_some())
+            .then(|| name.to_string())
+    }
+}
+
+/// A schema's name without the words Stripe uses to group its schemas, which say nothing to a
+/// user (`resource`, `api_resource`), and with a word said twice in a row said once
+/// (`terminal_reader_reader_resource_cart` -> `terminal_reader_cart`; `invoices_invoice` counts
+/// as a repeat): names stay short and read like Stripe's typed SDKs'.
+fn plain_schema_name(name: &str) -> String {
+    let all: Vec<&str> = name.split(['_', '.']).filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = Vec::new();
+    for (index, &word) in all.iter().enumerate() {
+        let api_resource = word == "api" && all.get(index + 1) == Some(&"resource");
+        if word == "resource" || api_resource {
+            continue;
+        }
+        match words.last() {
+            Some(last) if names::singular(last) == names::singular(word) => {
+                words.pop();
+            }
+            _ => {}
+        }
+        words.push(word);
+    }
+    // A run of several words said twice (`incremental_authorization_incremental_authorization`).
+    let mut run = words.len() / 2;
+    while run > 1 {
+        if let Some(start) = (0..=words.len() - 2 * run)
+            .find(|&start| words[start..start + run] == words[start + run..start + 2 * run])
+        {
+            words.drain(start..start + run);
+            run = words.len() / 2;
+        } else {
+            run -= 1;
+        }
+    }
+    if words.is_empty() {
+        name.to_string()
+    } else {
+        words.join("_")
     }
 }
 
@@ -208,4 +256,26 @@ fn extension<'s>(schema: &'s Schema, key: &str) -> Option<&'s str> {
         .get(key)
         .and_then(|v| v.as_str())
         .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_schema_name;
+
+    #[test]
+    fn schema_names_lose_grouping_words_and_repeats() {
+        for (name, plain) in [
+            ("terminal_reader_reader_resource_cart", "terminal_reader_cart"),
+            (
+                "payment_flows_private_payment_methods_card_details_api_resource_enterprise_features_incremental_authorization_incremental_authorization",
+                "payment_flows_private_payment_methods_card_details_enterprise_features_incremental_authorization",
+            ),
+            ("invoices_resource_invoice_tax_id", "invoice_tax_id"),
+            ("verification_session", "verification_session"),
+            ("api_errors", "api_errors"),
+            ("resource", "resource"),
+        ] {
+            assert_eq!(plain_schema_name(name), plain, "{name}");
+        }
+    }
 }

@@ -9,15 +9,15 @@ use super::{Ctx, Lowerer};
 use crate::docs::markdown;
 use crate::error::Result;
 use crate::ir::*;
-use crate::names::{pascal, snake, Namespace};
+use crate::names::{self, pascal, snake, Namespace};
 use crate::pointer;
 use crate::schema::{
     additional_properties, all_of, alternatives, array_items, not, object_view,
     object_with_properties, string_enum, type_name, AsSchema, ObjectView,
 };
 use crate::stripe::{
-    is_range_bounds, is_v2_error, list_item_schema, stripe_format, v2_list_item_schema,
-    StripeFormat,
+    is_range_bounds, is_v2_error, list_item_schema, search_item_schema, stripe_format,
+    v2_list_item_schema, StripeFormat,
 };
 
 impl<'a> Lowerer<'a> {
@@ -95,10 +95,11 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            let object = match (&placement.id, placement.owns_id) {
-                (Some(TypeRef::Named { name, .. }), true) => Some(ObjectImpl {
+            let object = match &placement.id {
+                Some(TypeRef::Named { name, .. }) => Some(ObjectImpl {
                     id_type: name.clone(),
                     id_always_present: placement.id_always_present,
+                    deleted: !placement.owns_id,
                 }),
                 _ => None,
             };
@@ -236,8 +237,13 @@ impl<'a> Lowerer<'a> {
     /// The type of a schema that is neither a union nor an enum nor in one of Stripe's formats.
     fn plain_type_ref(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef> {
         if let Some(items) = array_items(schema) {
+            // An item is one thing: `line_items` holds `…LineItem`s.
+            let item_ctx = Ctx {
+                hint: names::singular(&ctx.hint),
+                ..ctx.child("items")
+            };
             let item = match items {
-                Some(items) => self.type_ref(items, &ctx.child("items"))?.0,
+                Some(items) => self.type_ref(items, &item_ctx)?.0,
                 None => TypeRef::Json,
             };
             return Ok(TypeRef::Vec(Box::new(item)));
@@ -283,15 +289,22 @@ impl<'a> Lowerer<'a> {
                 Direction::Response => TypeRef::RangeBounds,
             });
         }
-        if let Some(item) = list_item_schema(schema) {
-            let data = ctx.detached("properties").child("data").child("items");
+        // Stripe's page envelopes: v1 lists, v2 lists and searches.
+        let envelopes: [(_, PageEnvelope); 3] = [
+            (list_item_schema(schema), TypeRef::List),
+            (v2_list_item_schema(schema), TypeRef::V2List),
+            (search_item_schema(schema), TypeRef::SearchList),
+        ];
+        if let Some((item, envelope)) = envelopes
+            .into_iter()
+            .find_map(|(item, envelope)| item.map(|item| (item, envelope)))
+        {
+            let data = Ctx {
+                hint: names::singular(&ctx.hint),
+                ..ctx.detached("properties").child("data").child("items")
+            };
             let (item, _) = self.type_ref(item, &data)?;
-            return Ok(TypeRef::List(Box::new(item)));
-        }
-        if let Some(item) = v2_list_item_schema(schema) {
-            let data = ctx.detached("properties").child("data").child("items");
-            let (item, _) = self.type_ref(item, &data)?;
-            return Ok(TypeRef::V2List(Box::new(item)));
+            return Ok(envelope(Box::new(item)));
         }
         let fields = self.fields(object, ctx)?;
         self.define_inline(
@@ -355,3 +368,6 @@ pub(super) fn doc_of(schema: &Schema) -> String {
         .map(markdown)
         .unwrap_or_default()
 }
+
+/// A page envelope's type, from its item's.
+type PageEnvelope = fn(Box<TypeRef>) -> TypeRef;

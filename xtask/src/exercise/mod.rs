@@ -255,8 +255,8 @@ fn call_function(name: &Ident, module: &str, operation: &Operation) -> Result<To
     let module_ident = ident(module);
     let call = match &operation.owner {
         Some(owner) => {
-            let owner = ident(owner);
-            quote! { api::#module_ident::#owner::#function }
+            let (owner_module, owner) = (ident(&owner.module), ident(&owner.name));
+            quote! { api::#owner_module::#owner::#function }
         }
         None => quote! { api::#module_ident::#function },
     };
