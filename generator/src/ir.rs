@@ -141,6 +141,9 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ObjectImpl {
     pub id_type: String,
+    /// The module of the ID type: a deleted form's namespace can differ from its resource's
+    /// (`deleted_radar.value_list`).
+    pub id_module: String,
     pub id_always_present: bool,
     /// The deleted form of a resource (`deleted_customer`): it implements `DeletedOf` its
     /// resource's ID rather than `Object`, so a `Deletable` of the two has the ID.

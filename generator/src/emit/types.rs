@@ -55,6 +55,13 @@ pub(super) fn structure(
             let object_impl = object.and_then(|object| {
                 let id = ident(&object.id_type);
                 if object.deleted {
+                    let id = type_ref(
+                        &TypeRef::Named {
+                            module: object.id_module.clone(),
+                            name: object.id_type.clone(),
+                        },
+                        module,
+                    );
                     return object.id_always_present.then(|| {
                         quote! {
                             #gate

@@ -96,8 +96,9 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let object = match &placement.id {
-                Some(TypeRef::Named { name, .. }) => Some(ObjectImpl {
+                Some(TypeRef::Named { module, name }) => Some(ObjectImpl {
                     id_type: name.clone(),
+                    id_module: module.clone(),
                     id_always_present: placement.id_always_present,
                     deleted: !placement.owns_id,
                 }),
