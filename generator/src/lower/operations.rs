@@ -332,6 +332,7 @@ impl<'a> Lowerer<'a> {
                     (noun.clone(), pascal(&noun), true)
                 }),
         };
+        let path_params = template_params(raw.path).count();
         let candidates: Vec<CallName> = subject
             .map(|(schema, subject_name, free)| {
                 let shape = PathShape::new(raw.path, &schema);
@@ -392,6 +393,8 @@ impl<'a> Lowerer<'a> {
                             } else {
                                 subject_name.clone()
                             };
+                        // The name without the noun: the call this one may be a second path to.
+                        let without_noun = fn_name.clone();
                         if let Some(noun) = &noun {
                             fn_name.insert_str(verb.len(), &format!("_{noun}"));
                             subject = pascal(noun);
@@ -403,13 +406,7 @@ impl<'a> Lowerer<'a> {
                                 join_without_repeat(&pascal(&verb), &subject)
                             ),
                             own_id: shape.has_own_id(&verb),
-                            alias_of: noun.map(|_| {
-                                let base = match &parent {
-                                    Some(parent) => format!("{verb}_for_{}", snake(parent)),
-                                    None => verb.clone(),
-                                };
-                                (base, raw.method, shape.param_count())
-                            }),
+                            alias_of: noun.map(|_| (without_noun, raw.method, path_params)),
                         }
                     })
                     .collect()
@@ -436,9 +433,10 @@ impl<'a> Lowerer<'a> {
                 alias_of: None,
             },
         };
-        let shape = (raw.method, template_params(raw.path).count());
-        self.call_shapes
-            .insert((owner_key.to_string(), chosen.fn_name.clone()), shape);
+        self.call_shapes.insert(
+            (owner_key.to_string(), chosen.fn_name.clone()),
+            (raw.method, path_params),
+        );
         // A call named with its path's noun because another took the verb is a second path to
         // the same thing when that call has the same method and parameters.
         let alias_of = chosen.alias_of.filter(|(base, method, params)| {
@@ -704,21 +702,22 @@ impl<'p> PathShape<'p> {
         Self { segments, action }
     }
 
-    fn param_count(&self) -> usize {
-        self.segments.iter().filter(|s| s.starts_with('{')).count()
+    /// The last segment that is not a parameter, before the action when `skip_action`.
+    fn last_noun_segment(&self, skip_action: bool) -> Option<&'p str> {
+        let skip = usize::from(skip_action && self.action.is_some());
+        self.segments
+            .iter()
+            .rev()
+            .skip(skip)
+            .find(|s| !s.starts_with('{'))
+            .copied()
     }
 
     /// The noun a call's name can add to its verb to tell it from another call with the verb:
     /// the last segment that is neither a parameter nor the action, singular unless the verb is
     /// `list` or `search`.
     fn noun(&self, verb: &str) -> Option<String> {
-        let action = self.action.map_or(0, |_| 1);
-        let segment = self
-            .segments
-            .iter()
-            .rev()
-            .skip(action)
-            .find(|s| !s.starts_with('{'))?;
+        let segment = self.last_noun_segment(true)?;
         Some(noun_for(verb, &snake(segment)))
     }
 
@@ -727,15 +726,9 @@ impl<'p> PathShape<'p> {
     fn is_collection_path(&self, resource: &str) -> bool {
         let name = resource.rsplit('.').next().unwrap_or(resource);
         self.action.is_none()
-            && self
-                .segments
-                .iter()
-                .rev()
-                .find(|s| !s.starts_with('{'))
-                .is_some_and(|segment| {
-                    names::plural(&names::singular(segment)) == *segment
-                        && names_resource(segment, name)
-                })
+            && self.last_noun_segment(false).is_some_and(|segment| {
+                names::plural(&names::singular(segment)) == segment && names_resource(segment, name)
+            })
     }
 
     fn last_is_param(&self) -> bool {
