@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 
 use serde_json::Value;
 
-use crate::{cargo, full_api_target_dir, write_full_api, RUNTIME_DEFAULT_FEATURES};
+use crate::{cargo, full_api_target_dir, target_dir, write_full_api, RUNTIME_DEFAULT_FEATURES};
 
 /// Median and range of several measurements, in seconds.
 struct Stats {
@@ -47,7 +47,7 @@ pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
     let mut rows = Vec::new();
 
     run_cargo(root, &["bench", "-p", "stripegen", "--bench", "generate"])?;
-    let criterion = root.join("target/criterion");
+    let criterion = target_dir().join("criterion");
     for group in ["spec3-v524", "spec3-2026-01-28"] {
         let parse = criterion_stats(&criterion.join(group).join("parse_only"))?;
         let generate = criterion_stats(&criterion.join(group).join("generate"))?;
@@ -64,7 +64,7 @@ pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
         });
     }
 
-    let full = root.join("target/full-api/v524");
+    let full = full_api_target_dir().join("v524");
     let package = write_full_api(&root.join("spec/full/spec3-v524.yaml"), &[], &full)?;
     let operations = count_operations(&root.join("spec/full/spec3-v524.yaml"))?;
     let manifest = full.join("Cargo.toml");
@@ -118,7 +118,7 @@ pub fn run(root: &Path, runs: usize) -> Result<ExitCode, String> {
 
     let table = render(&rows, runs);
     println!("\n{table}");
-    let report = root.join("target/bench.md");
+    let report = target_dir().join("bench.md");
     std::fs::write(&report, &table).map_err(|e| format!("{}: {e}", report.display()))?;
     println!("written to {}", report.display());
     Ok(ExitCode::SUCCESS)
@@ -204,7 +204,7 @@ fn full_api_modules(
 /// and of the v2 core module alone, beside v524's.
 fn todays_api(root: &Path, runs: usize, rows: &mut Vec<Row>) -> Result<(), String> {
     let spec = root.join("spec/full/spec3-2026-01-28.clover.json");
-    let full = root.join("target/full-api/2026-01-28");
+    let full = full_api_target_dir().join("2026-01-28");
     let package = write_full_api(&spec, &[], &full)?;
     let operations = count_operations(&spec)?;
     let manifest = full.join("Cargo.toml");
@@ -247,7 +247,7 @@ fn todays_api(root: &Path, runs: usize, rows: &mut Vec<Row>) -> Result<(), Strin
 /// with its `deserialize` feature), `serde_json::Value` and the `IgnoredAny` floor. Ratios are of
 /// medians from this one run.
 fn peers(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
-    let target = root.join("target/peers");
+    let target = target_dir().join("peers");
     let output = Command::new(cargo())
         .args([
             "bench",

@@ -37,7 +37,7 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
     let rust_version = value_of(&manifest, "rust-version")
         .ok_or("generated/Cargo.toml declares no rust-version")?;
     let consumer = root.join("tests/consumer/Cargo.toml");
-    let target = root.join("target/crate-checks");
+    let target = crate::target_dir().join("crate-checks");
 
     let mut combinations: Vec<Vec<String>> = vec![Vec::new()];
     combinations.extend(features.iter().map(|f| vec![f.clone()]));

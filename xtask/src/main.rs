@@ -256,10 +256,16 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// Where full-API crates build: one directory, so dependency builds are shared between runs
-/// and specs.
+/// Where full-API crates build: one directory under the workspace's target directory (wherever
+/// the user's `CARGO_TARGET_DIR` or `build.target-dir` puts it), so dependency builds are shared
+/// between runs and specs.
 fn full_api_target_dir() -> PathBuf {
-    workspace_root().join("target/full-api")
+    target_dir().join("full-api")
+}
+
+/// The workspace's target directory as cargo resolves it.
+pub(crate) fn target_dir() -> PathBuf {
+    stripegen_python::target_dir()
 }
 
 /// Gives the crate in `dir`, a workspace of its own, this workspace's `Cargo.lock`: every crate

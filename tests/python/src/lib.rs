@@ -3,7 +3,8 @@
 //! `webhooks.rs`, `properties.rs`) and the whole-API exercise (`cargo xtask full-api --exercise`).
 //! A crate of its own so that both use one virtualenv, set up one way.
 //!
-//! The SDK is installed into a virtualenv at `<workspace>/target/conformance-venv`, created on the
+//! The SDK is installed into a virtualenv at `<target>/conformance-venv` (the workspace's target
+//! directory as cargo resolves it, see [`target_dir`]), created on the
 //! first run and reused afterwards (reinstalled when `requirements.txt` changes). The tests fail,
 //! rather than skip, when `python3` is missing.
 
@@ -21,6 +22,38 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// The workspace's target directory as cargo resolves it: `CARGO_TARGET_DIR`, `build.target-dir`
+/// from a config file, else `<workspace>/target`. Asked of `cargo metadata` once per process, so
+/// every tool puts its build outputs where the user's builds go.
+pub fn target_dir() -> PathBuf {
+    static TARGET: OnceLock<PathBuf> = OnceLock::new();
+    TARGET.get_or_init(resolve_target_dir).clone()
+}
+
+fn resolve_target_dir() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    target_dir_of(&mut Command::new(cargo))
+}
+
+/// What `cargo metadata`, run as `cargo` (with its environment), says the target directory is.
+fn target_dir_of(cargo: &mut Command) -> PathBuf {
+    let metadata = run(cargo
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(workspace().join("Cargo.toml")));
+    let metadata: serde_json::Value = serde_json::from_str(&metadata)
+        .unwrap_or_else(|e| panic!("`cargo metadata` printed something that is not JSON: {e}"));
+    match metadata["target_directory"].as_str() {
+        Some(dir) => PathBuf::from(dir),
+        None => panic!("`cargo metadata` names no target_directory"),
+    }
+}
+
 /// Creates (or reuses) the virtualenv with the pinned SDK and returns its Python interpreter.
 ///
 /// Set up once per test process, so tests running in parallel threads never install into the
@@ -32,7 +65,7 @@ pub fn python_with_sdk() -> PathBuf {
 
 fn install() -> PathBuf {
     let requirements = workspace().join("tests/conformance/requirements.txt");
-    let venv = workspace().join("target/conformance-venv");
+    let venv = target_dir().join("conformance-venv");
     let python = if cfg!(windows) {
         venv.join("Scripts/python.exe")
     } else {
@@ -99,4 +132,31 @@ pub fn run_with_input(command: &mut Command, input: &[u8]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The user's `CARGO_TARGET_DIR`, and `build.target-dir` (here through its environment
+    /// form), move the target directory.
+    #[test]
+    fn target_dir_is_where_cargo_builds() {
+        let cargo = || {
+            let mut command = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+            command
+                .env_remove("CARGO_TARGET_DIR")
+                .env_remove("CARGO_BUILD_TARGET_DIR");
+            command
+        };
+        let elsewhere = std::env::temp_dir().join("stripegen-elsewhere");
+        assert_eq!(
+            target_dir_of(cargo().env("CARGO_TARGET_DIR", &elsewhere)),
+            elsewhere
+        );
+        assert_eq!(
+            target_dir_of(cargo().env("CARGO_BUILD_TARGET_DIR", &elsewhere)),
+            elsewhere
+        );
+    }
 }
