@@ -213,6 +213,12 @@ impl Order {
                 "product_substituted_at",
                 "status",
             ],
+            &[
+                0, 0, 0, 4, 20, 0, 7, 0, 16, 21, 0, 0, 10, 0, 0, 2, 0, 0, 0, 12, 0, 0, 0,
+                0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 18, 0, 14, 11, 6, 0, 8, 5, 19, 0, 0, 3,
+                0, 13, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 22, 0, 0,
+            ],
+            2910963245340935797,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -372,6 +378,11 @@ impl Product {
                 "object",
                 "suppliers",
             ],
+            &[
+                0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 7, 1, 0, 0, 8, 0, 0, 3, 0, 4, 0, 6, 0,
+                0, 0, 0, 0, 0, 0, 9, 5,
+            ],
+            746291199921335219,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -529,6 +540,8 @@ impl Supplier {
                 "object",
                 "removal_pathway",
             ],
+            &[0, 0, 0, 0, 0, 1, 0, 5, 7, 0, 2, 0, 6, 0, 4, 3],
+            2291853846045901965,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -573,7 +586,11 @@ impl ClimateRemovalsBeneficiary {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        let mut fields = super::Fields::new(&["public_name"]);
+        let mut fields = super::Fields::new(
+            &["public_name"],
+            &[0, 1],
+            14135772400868000057,
+        );
         while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }
@@ -608,6 +625,8 @@ impl ClimateRemovalsLocation {
         let mut slot_4 = None;
         let mut fields = super::Fields::new(
             &["city", "country", "latitude", "longitude", "region"],
+            &[0, 0, 5, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 3, 2, 0],
+            10494417696885921743,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -654,6 +673,8 @@ impl ClimateRemovalsOrderDeliveries {
         let mut slot_4 = None;
         let mut fields = super::Fields::new(
             &["delivered_at", "location", "metric_tons", "registry_url", "supplier"],
+            &[0, 0, 0, 2, 0, 0, 1, 0, 0, 0, 3, 5, 0, 0, 0, 4],
+            2073625520143736279,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -694,6 +715,8 @@ impl ClimateRemovalsProductsPrice {
         let mut slot_2 = None;
         let mut fields = super::Fields::new(
             &["amount_fees", "amount_subtotal", "amount_total"],
+            &[0, 1, 0, 2, 0, 0, 3, 0],
+            5741395155545305595,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {

@@ -84,6 +84,8 @@ impl OnrampQuotes {
                 "source_amount",
                 "source_currency",
             ],
+            &[0, 4, 0, 1, 3, 0, 2, 6, 0, 0, 0, 0, 7, 0, 5, 0],
+            7699785464225684349,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -253,6 +255,11 @@ impl OnrampSession {
                 "status",
                 "transaction_details",
             ],
+            &[
+                0, 10, 7, 6, 0, 5, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0,
+                2, 0, 8, 3, 0, 1, 0, 0,
+            ],
+            11083279501694698689,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -304,7 +311,7 @@ impl CryptoOnrampDestinationTags {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        let mut fields = super::Fields::new(&["stellar"]);
+        let mut fields = super::Fields::new(&["stellar"], &[1, 0], 14135772400868000057);
         while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
@@ -347,6 +354,8 @@ impl CryptoOnrampNetworkQuote {
                 "id",
                 "source_total_amount",
             ],
+            &[0, 0, 0, 0, 2, 6, 0, 0, 5, 0, 3, 0, 0, 4, 1, 0],
+            10494417696885921743,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -387,6 +396,8 @@ impl CryptoOnrampNetworkQuoteFees {
         let mut slot_1 = None;
         let mut fields = super::Fields::new(
             &["network_fee_monetary", "transaction_fee_monetary"],
+            &[0, 1, 2, 0],
+            16695506628682495283,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -453,6 +464,11 @@ impl CryptoOnrampNetworkQuotes {
                 "stellar",
                 "worldchain",
             ],
+            &[
+                0, 0, 7, 9, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 5, 0, 3, 0, 0,
+                0, 2, 0, 0, 0, 0, 0, 4,
+            ],
+            8144541088424212895,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -546,6 +562,11 @@ impl CryptoOnrampTransactionDetails {
                 "wallet_address",
                 "wallet_addresses",
             ],
+            &[
+                0, 0, 8, 0, 0, 2, 7, 0, 0, 0, 4, 9, 5, 0, 0, 10, 11, 0, 1, 0, 0, 0, 0,
+                13, 3, 0, 0, 12, 0, 6, 0, 0,
+            ],
+            15910851766178755697,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -600,6 +621,8 @@ impl CryptoOnrampTransactionFees {
         let mut slot_1 = None;
         let mut fields = super::Fields::new(
             &["network_fee_amount", "transaction_fee_amount"],
+            &[2, 0, 0, 1],
+            14160868677571091529,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -679,6 +702,11 @@ impl CryptoOnrampWalletAddresses {
                 "tempo",
                 "worldchain",
             ],
+            &[
+                0, 3, 0, 0, 7, 8, 0, 1, 12, 0, 0, 0, 0, 13, 5, 6, 0, 0, 0, 0, 0, 10, 9,
+                0, 2, 0, 11, 0, 0, 0, 0, 4,
+            ],
+            15800580860320393743,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {

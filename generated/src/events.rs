@@ -1316,40 +1316,34 @@ impl ::serde::Serialize for EventObject {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for EventObject {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
+impl super::Peek for EventObject {
+    const PEEK: &'static str = super::PEEK_OBJECT;
+    fn read<'de, D: ::serde::Deserializer<'de>>(
+        shape: super::Shape<'_>,
+        content: D,
     ) -> Result<Self, D::Error> {
-        let value = ::serde_json::Value::deserialize(deserializer)?;
-        let object = value.get("object").and_then(::serde_json::Value::as_str);
         Ok(
-            match object {
+            match shape.tag() {
                 #[cfg(feature = "climate")]
                 Some("climate.order") => {
-                    Self::ClimateOrder(
-                        super::from_buffered(&value.to_string())
-                            .map_err(super::union_error::<D::Error>)?,
-                    )
+                    Self::ClimateOrder(::serde::Deserialize::deserialize(content)?)
                 }
                 #[cfg(feature = "climate")]
                 Some("climate.product") => {
-                    Self::ClimateProduct(
-                        super::from_buffered(&value.to_string())
-                            .map_err(super::union_error::<D::Error>)?,
-                    )
+                    Self::ClimateProduct(::serde::Deserialize::deserialize(content)?)
                 }
                 #[cfg(feature = "identity")]
                 Some("identity.verification_session") => {
                     Self::IdentityVerificationSession(
-                        super::from_buffered(&value.to_string())
-                            .map_err(super::union_error::<D::Error>)?,
+                        ::serde::Deserialize::deserialize(content)?,
                     )
                 }
-                _ => Self::Unrecognized(value),
+                _ => Self::Unrecognized(::serde::Deserialize::deserialize(content)?),
             },
         )
     }
 }
+super::impl_deserialize_peeking!(EventObject);
 /// An event, as delivered to webhook endpoints: verify and parse one with [`super::webhook::Webhook::construct_event`].
 #[cfg(feature = "webhooks")]
 pub type Event = super::webhook::Event<EventType, EventObject>;

@@ -17,6 +17,8 @@ impl RequestContext {
         let mut slot_1 = None;
         let mut fields = super::Fields::new(
             &["destination_duration", "destination_ip_address"],
+            &[0, 2, 0, 1],
+            16695506628682495283,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -77,7 +79,11 @@ impl RequestDetails {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["body", "headers", "http_method"]);
+        let mut fields = super::Fields::new(
+            &["body", "headers", "http_method"],
+            &[0, 3, 1, 0, 2, 0, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
@@ -109,7 +115,11 @@ impl RequestHeader {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["name", "value"]);
+        let mut fields = super::Fields::new(
+            &["name", "value"],
+            &[2, 0, 0, 1],
+            14160868677571091529,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
@@ -142,7 +152,11 @@ impl ResponseDetails {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["body", "headers", "status"]);
+        let mut fields = super::Fields::new(
+            &["body", "headers", "status"],
+            &[0, 0, 1, 0, 2, 3, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
@@ -309,6 +323,11 @@ impl Request {
                 "response_details",
                 "url",
             ],
+            &[
+                6, 0, 2, 0, 8, 3, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 5, 9, 0,
+                1, 7, 0, 11, 0, 0, 0, 0,
+            ],
+            8671157884350388103,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {

@@ -18,7 +18,11 @@ impl VerificationReportDocumentDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        let mut fields = super::Fields::new(
+            &["day", "month", "year"],
+            &[0, 2, 0, 3, 0, 1, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -53,7 +57,11 @@ impl VerificationReportDocumentExpirationDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        let mut fields = super::Fields::new(
+            &["day", "month", "year"],
+            &[0, 2, 0, 3, 0, 1, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -88,7 +96,11 @@ impl VerificationReportDocumentIssuedDate {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        let mut fields = super::Fields::new(
+            &["day", "month", "year"],
+            &[0, 2, 0, 3, 0, 1, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -123,7 +135,11 @@ impl VerificationReportIdNumberDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        let mut fields = super::Fields::new(
+            &["day", "month", "year"],
+            &[0, 2, 0, 3, 0, 1, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -158,7 +174,11 @@ impl VerificationSessionVerifiedOutputsDateOfBirth {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["day", "month", "year"]);
+        let mut fields = super::Fields::new(
+            &["day", "month", "year"],
+            &[0, 2, 0, 3, 0, 1, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -345,6 +365,11 @@ impl VerificationReportDocument {
                 "unparsed_place_of_birth",
                 "unparsed_sex",
             ],
+            &[
+                0, 15, 5, 0, 0, 3, 0, 0, 8, 14, 4, 10, 2, 0, 0, 0, 12, 0, 0, 11, 6, 13,
+                9, 0, 0, 0, 0, 0, 1, 0, 7, 0,
+            ],
+            8144541088424212895,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -432,7 +457,11 @@ impl VerificationReportDocumentError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["code", "reason"]);
+        let mut fields = super::Fields::new(
+            &["code", "reason"],
+            &[2, 0, 0, 1],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -494,7 +523,11 @@ impl VerificationReportEmail {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["email", "error", "status"]);
+        let mut fields = super::Fields::new(
+            &["email", "error", "status"],
+            &[0, 0, 0, 2, 1, 3, 0, 0],
+            9297588916226421123,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -554,7 +587,11 @@ impl VerificationReportEmailError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["code", "reason"]);
+        let mut fields = super::Fields::new(
+            &["code", "reason"],
+            &[2, 0, 0, 1],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -670,6 +707,8 @@ impl VerificationReportIdNumber {
                 "last_name",
                 "status",
             ],
+            &[4, 6, 2, 0, 0, 3, 0, 0, 0, 0, 0, 0, 5, 7, 0, 1],
+            10494417696885921743,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -745,7 +784,11 @@ impl VerificationReportIdNumberError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["code", "reason"]);
+        let mut fields = super::Fields::new(
+            &["code", "reason"],
+            &[2, 0, 0, 1],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -807,7 +850,11 @@ impl VerificationReportPhone {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["error", "phone", "status"]);
+        let mut fields = super::Fields::new(
+            &["error", "phone", "status"],
+            &[1, 2, 0, 0, 0, 3, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -867,7 +914,11 @@ impl VerificationReportPhoneError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["code", "reason"]);
+        let mut fields = super::Fields::new(
+            &["code", "reason"],
+            &[2, 0, 0, 1],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -898,7 +949,11 @@ impl VerificationSessionProvidedDetails {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["email", "phone"]);
+        let mut fields = super::Fields::new(
+            &["email", "phone"],
+            &[2, 1, 0, 0],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -927,7 +982,11 @@ impl VerificationSessionRelatedPerson {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["account", "person"]);
+        let mut fields = super::Fields::new(
+            &["account", "person"],
+            &[1, 0, 0, 2],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
@@ -1004,6 +1063,8 @@ impl VerificationReportOptionsDocument {
                 "require_live_capture",
                 "require_matching_selfie",
             ],
+            &[0, 3, 0, 4, 0, 1, 2, 0],
+            9297588916226421123,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -1030,7 +1091,7 @@ impl VerificationReportOptionsIdNumber {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        let mut fields = super::Fields::new(&[]);
+        let mut fields = super::Fields::new(&[], &[], 0);
         while fields.next_field(&mut map)?.is_some() {}
         Ok(Self {})
     }
@@ -1086,7 +1147,11 @@ impl VerificationReportSelfie {
         let mut slot_1 = None;
         let mut slot_2 = None;
         let mut slot_3 = None;
-        let mut fields = super::Fields::new(&["document", "error", "selfie", "status"]);
+        let mut fields = super::Fields::new(
+            &["document", "error", "selfie", "status"],
+            &[0, 0, 3, 1, 4, 0, 0, 2],
+            2786802056098514297,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -1154,7 +1219,11 @@ impl VerificationReportSelfieError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["code", "reason"]);
+        let mut fields = super::Fields::new(
+            &["code", "reason"],
+            &[2, 0, 0, 1],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -1231,6 +1300,8 @@ impl VerificationSessionOptionsDocument {
                 "require_live_capture",
                 "require_matching_selfie",
             ],
+            &[0, 3, 0, 4, 0, 1, 2, 0],
+            9297588916226421123,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -1262,7 +1333,11 @@ impl VerificationSessionOptionsEmail {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        let mut fields = super::Fields::new(&["require_verification"]);
+        let mut fields = super::Fields::new(
+            &["require_verification"],
+            &[0, 1],
+            14135772400868000057,
+        );
         while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
@@ -1279,7 +1354,7 @@ impl VerificationSessionOptionsIdNumber {
     fn from_fields<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> Result<Self, A::Error> {
-        let mut fields = super::Fields::new(&[]);
+        let mut fields = super::Fields::new(&[], &[], 0);
         while fields.next_field(&mut map)?.is_some() {}
         Ok(Self {})
     }
@@ -1384,7 +1459,11 @@ impl VerificationSessionLastError {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["code", "reason"]);
+        let mut fields = super::Fields::new(
+            &["code", "reason"],
+            &[2, 0, 0, 1],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -1473,7 +1552,11 @@ impl VerificationSessionOptionsMatching {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["dob", "name"]);
+        let mut fields = super::Fields::new(
+            &["dob", "name"],
+            &[2, 1, 0, 0],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -1497,7 +1580,11 @@ impl VerificationSessionOptionsPhone {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        let mut fields = super::Fields::new(&["require_verification"]);
+        let mut fields = super::Fields::new(
+            &["require_verification"],
+            &[0, 1],
+            14135772400868000057,
+        );
         while fields.next_field(&mut map)?.is_some() {
             slot_0 = map.next_value()?;
         }
@@ -1521,7 +1608,11 @@ impl VerificationReportOptions {
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
         let mut slot_1 = None;
-        let mut fields = super::Fields::new(&["document", "id_number"]);
+        let mut fields = super::Fields::new(
+            &["document", "id_number"],
+            &[2, 0, 1, 0],
+            16695506628682495283,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = map.next_value()?,
@@ -1561,6 +1652,8 @@ impl VerificationSessionOptions {
         let mut slot_4 = None;
         let mut fields = super::Fields::new(
             &["document", "email", "id_number", "matching", "phone"],
+            &[0, 0, 0, 5, 3, 0, 0, 2, 0, 0, 0, 0, 4, 0, 0, 1],
+            7896453708697931523,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -1705,6 +1798,11 @@ impl VerificationSessionVerifiedOutputs {
                 "unparsed_place_of_birth",
                 "unparsed_sex",
             ],
+            &[
+                0, 0, 0, 11, 10, 0, 3, 0, 0, 0, 0, 0, 0, 2, 7, 6, 0, 0, 5, 0, 0, 1, 9, 0,
+                8, 4, 0, 0, 0, 0, 0, 0,
+            ],
+            6390692587925731709,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -1892,6 +1990,11 @@ impl VerificationReport {
                 "verification_flow",
                 "verification_session",
             ],
+            &[
+                8, 0, 1, 0, 14, 0, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 12, 11, 2, 0, 0, 5,
+                9, 4, 0, 3, 7, 0, 0, 6, 0,
+            ],
+            7726659266857850533,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -2152,6 +2255,12 @@ impl VerificationSession {
                 "verification_flow",
                 "verified_outputs",
             ],
+            &[
+                17, 0, 13, 0, 20, 0, 0, 0, 3, 0, 2, 0, 0, 15, 0, 0, 0, 19, 10, 0, 18, 0,
+                0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 7, 0, 0, 0, 1, 0, 11, 0, 6, 0, 0, 4, 0,
+                9, 0, 0, 5, 0, 14, 0, 16, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0,
+            ],
+            10680254007972007435,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -2254,7 +2363,7 @@ impl VerificationSessionRedaction {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        let mut fields = super::Fields::new(&["status"]);
+        let mut fields = super::Fields::new(&["status"], &[1, 0], 14135772400868000057);
         while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }

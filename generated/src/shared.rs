@@ -28,6 +28,8 @@ impl Address {
         let mut slot_5 = None;
         let mut fields = super::Fields::new(
             &["city", "country", "line1", "line2", "postal_code", "state"],
+            &[0, 6, 3, 2, 4, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0, 0],
+            12507142759239613923,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -182,6 +184,11 @@ impl ApiErrors {
                 "source",
                 "type",
             ],
+            &[
+                6, 0, 0, 0, 3, 13, 1, 2, 0, 0, 7, 0, 16, 0, 15, 8, 0, 0, 10, 0, 9, 4, 0,
+                0, 12, 14, 5, 0, 11, 0, 0, 0,
+            ],
+            17548061912772589525,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
@@ -239,7 +246,7 @@ impl Error {
         mut map: A,
     ) -> Result<Self, A::Error> {
         let mut slot_0 = None;
-        let mut fields = super::Fields::new(&["error"]);
+        let mut fields = super::Fields::new(&["error"], &[1, 0], 14135772400868000057);
         while fields.next_field(&mut map)?.is_some() {
             slot_0 = Some(map.next_value()?);
         }

@@ -43,7 +43,11 @@ impl DeletedWebhookEndpoint {
         let mut slot_0 = None;
         let mut slot_1 = None;
         let mut slot_2 = None;
-        let mut fields = super::Fields::new(&["deleted", "id", "object"]);
+        let mut fields = super::Fields::new(
+            &["deleted", "id", "object"],
+            &[1, 0, 2, 0, 3, 0, 0, 0],
+            5741395155545305595,
+        );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {
                 0 => slot_0 = Some(map.next_value()?),
@@ -173,6 +177,11 @@ impl WebhookEndpoint {
                 "status",
                 "url",
             ],
+            &[
+                0, 0, 0, 0, 0, 0, 0, 7, 10, 0, 0, 0, 3, 0, 0, 1, 5, 0, 2, 8, 0, 0, 4, 0,
+                0, 0, 0, 11, 6, 9, 12, 0,
+            ],
+            737564863694111703,
         );
         while let Some(field) = fields.next_field(&mut map)? {
             match field {

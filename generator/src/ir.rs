@@ -180,6 +180,30 @@ pub struct UnionVariant {
     /// Set on the alternatives of an always-compiled union dispatched on `object` (the webhook
     /// `EventObject`): an object whose type is compiled out is read as the catch-all instead.
     pub gate: Gate,
+    /// The JSON kinds this alternative can be read from, sorted (filled in once every type is
+    /// lowered): a union reads a value with the alternative for its kind, and tries them in
+    /// order only where several accept it.
+    pub accepts: Vec<JsonKind>,
+}
+
+/// The kind of a JSON value (`null` aside: a nullable union is an `Option`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JsonKind {
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    pub const ALL: [JsonKind; 5] = [
+        JsonKind::Bool,
+        JsonKind::Number,
+        JsonKind::String,
+        JsonKind::Array,
+        JsonKind::Object,
+    ];
 }
 
 /// A reference to a type, as used by a field.

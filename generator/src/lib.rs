@@ -122,11 +122,15 @@ pub fn lower_spec(config: &Config) -> Result<ir::Api> {
 /// compiles inside any module that re-exports the runtime.
 pub fn generate_modules_inline(config: &Config) -> Result<String> {
     let api = lower_spec(config)?;
-    let modules = api.modules.iter().map(|module| {
+    let mut modules = Vec::new();
+    for module in &api.modules {
         let name = proc_macro2::Ident::new(&module.name, proc_macro2::Span::call_site());
         let gate = emit::gate(&module.gate);
-        let items = emit::module(module);
-        quote::quote! { #gate pub mod #name { #items } }
-    });
+        let items = emit::module(module).map_err(|message| Error::Emit {
+            module: module.name.clone(),
+            message,
+        })?;
+        modules.push(quote::quote! { #gate pub mod #name { #items } });
+    }
     format::rust(quote::quote! { #(#modules)* }, "fixture")
 }

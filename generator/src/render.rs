@@ -29,6 +29,7 @@ const RUNTIME: &[(&str, &str)] = runtime_files!(
     "json.rs",
     "options.rs",
     "pagination.rs",
+    "peek.rs",
     "reader.rs",
     "response.rs",
     "retry.rs",
@@ -83,7 +84,13 @@ fn format_modules(modules: &[Module]) -> Result<Vec<String>> {
                             return done;
                         };
                         let module = &modules[index];
-                        done.push((index, format::rust(emit::module(module), &module.name)));
+                        let text = emit::module(module)
+                            .map_err(|message| Error::Emit {
+                                module: module.name.clone(),
+                                message,
+                            })
+                            .and_then(|tokens| format::rust(tokens, &module.name));
+                        done.push((index, text));
                     }
                 })
             })

@@ -5,28 +5,33 @@
 //! (such as `serde_path_to_error`) would be instantiated for every response type and made up a
 //! fifth of the generated crate's compiled code.
 
-use std::cell::RefCell;
-
 use serde::de::DeserializeOwned;
 
 /// A parse failure: the JSON path of the failing value (`data[3].status`, `.` for the whole
-/// document) and serde_json's message without its position.
-pub(crate) struct Failure {
+/// document), serde_json's message without its position, and the byte offset it is about (of
+/// the byte at fault for a syntax error, of the failing value's start for any other).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Failure {
     pub path: String,
     pub message: String,
+    pub offset: usize,
 }
 
-/// Parses `body` as one JSON document.
+/// Parses `body` as one JSON document, as the client parses a response body (public, hidden,
+/// for the differential tests that compare it with serde_json).
 ///
 /// The body is checked to be UTF-8 once, up front, and then parsed as text, so no string is
 /// checked again on its own. On a body that is not UTF-8 the failure names the path of the first
 /// bad byte.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+#[doc(hidden)]
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     match std::str::from_utf8(body) {
         Ok(text) => parse_text(text),
         Err(error) => Err(Failure {
             path: path_at(body, error.valid_up_to()),
             message: "invalid UTF-8".to_owned(),
+            offset: error.valid_up_to(),
         }),
     }
 }
@@ -35,47 +40,29 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
 /// for unions' buffered alternatives: both share the compiled `Deserialize` of a type.
 #[inline]
 fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
-    forget_union_path();
     super::reader::read(text, |text, error| describe(text.as_bytes(), &error))
 }
 
-/// Parses one alternative of a union from the text of the JSON the union buffered, for
-/// generated code. Parsing text (not the `Value`) names the path of a failure inside it, and
-/// shares the reader with response parsing (the error is converted inside `reader::read`, so the
-/// value is copied once); a union writes the text once, however many alternatives it tries.
+/// Parses a value a union buffered, for generated code and `peek.rs`: an alternative tried on
+/// the value's text, or the whole union when the deserializer that met it could not peek.
+/// Parsing text (not a `Value`) shares the reader, so the union is read as from a body, and a
+/// failure names its path inside the value.
 #[doc(hidden)]
 pub fn from_buffered<T: DeserializeOwned>(text: &str) -> Result<T, BufferedFailure> {
-    forget_union_path();
     super::reader::read(text, |text, error| {
         BufferedFailure(describe(text.as_bytes(), &error))
     })
 }
 
-/// Why a union's alternative did not parse from its buffered text, for [`union_error`].
+/// Why a value a union buffered did not parse, for [`union_error`].
 #[doc(hidden)]
 pub struct BufferedFailure(Failure);
 
-thread_local! {
-    /// The failure [`union_error`] just raised, path inside the union and message apart, until
-    /// the parse that met the union describes its error. serde's `Error::custom` takes only
-    /// text, so the parts travel beside it rather than being parsed back out of it.
-    static UNION_FAILURE: RefCell<Option<Failure>> = const { RefCell::new(None) };
-}
-
-/// The deserializer's error for a union alternative that failed. Its text names the path inside
-/// the union, for any deserializer (`serde_json::from_value` too); this crate's parse reports
-/// the parts, kept beside it, as one path (see `describe`).
+/// The deserializer's error for a buffered union that failed: its text names the path inside
+/// the union's value.
 #[doc(hidden)]
 pub fn union_error<E: serde::de::Error>(BufferedFailure(failure): BufferedFailure) -> E {
-    let error = E::custom(format_args!("{} (at `{}`)", failure.message, failure.path));
-    UNION_FAILURE.with(|slot| *slot.borrow_mut() = Some(failure));
-    error
-}
-
-/// Drops a path left by a union parsed through another deserializer (`serde_json::from_str`),
-/// which never asked for it.
-fn forget_union_path() {
-    UNION_FAILURE.with(|slot| slot.borrow_mut().take());
+    E::custom(format_args!("{} (at `{}`)", failure.message, failure.path))
 }
 
 /// Finds the keys of a JSON object among a struct's field names, for generated `Deserialize`
@@ -84,18 +71,28 @@ fn forget_union_path() {
 ///
 /// Stripe writes an object's keys in a stable order, mostly the order of the names here
 /// (alphabetical), so the name after the last one found is tried first: one comparison for most
-/// keys. Otherwise the names are scanned, comparing lengths before bytes. A key is matched on
-/// the text the reader borrows from the body, never copied.
+/// keys. Any other key is found in one step: the generator gives each struct a perfect hash of
+/// its names (`slots`, indexed by [`key_hash`] with `seed`), so the key is hashed once and
+/// compared with the one name in its slot. A key is matched on the text the reader borrows
+/// from the body, never copied.
 #[doc(hidden)]
 pub struct Fields {
     names: &'static [&'static str],
+    /// A power of two long: a name's position + 1 at the index its hash gives, else 0.
+    slots: &'static [u16],
+    seed: u64,
     expected: usize,
 }
 
 impl Fields {
     #[inline]
-    pub fn new(names: &'static [&'static str]) -> Self {
-        Fields { names, expected: 0 }
+    pub fn new(names: &'static [&'static str], slots: &'static [u16], seed: u64) -> Self {
+        Fields {
+            names,
+            slots,
+            seed,
+            expected: 0,
+        }
     }
 
     /// The position of the next key of `map` that is a field; `None` at the end of the object.
@@ -118,20 +115,52 @@ impl Fields {
     fn position(&self, key: &[u8]) -> usize {
         match self.names.get(self.expected) {
             Some(name) if same(name.as_bytes(), key) => self.expected,
-            _ => self.search(key),
+            _ => self.lookup(key),
         }
     }
 
-    /// Scans from the expected name on (a name Stripe left out of the object is skipped this
-    /// way), then the names before it.
-    fn search(&self, key: &[u8]) -> usize {
-        let (before, after) = self.names.split_at(self.expected.min(self.names.len()));
-        let found = |names: &[&str]| names.iter().position(|name| same(name.as_bytes(), key));
-        match found(after) {
-            Some(position) => before.len() + position,
-            None => found(before).unwrap_or(usize::MAX),
+    /// The position of `key` by its hash.
+    #[inline]
+    pub(crate) fn lookup(&self, key: &[u8]) -> usize {
+        if self.slots.is_empty() {
+            return usize::MAX;
+        }
+        let bits = self.slots.len().trailing_zeros();
+        let index = (key_hash(key, self.seed) >> (64 - bits)) as usize;
+        match usize::from(self.slots[index]).checked_sub(1) {
+            Some(position) if same(self.names[position].as_bytes(), key) => position,
+            _ => usize::MAX,
         }
     }
+}
+
+/// The hash of a field name that struct tables are built with; the generator computes the same
+/// (`emit/field_table.rs`). Every byte counts, a word at a time, each mixed in by multiplying
+/// with the table's seed; the top bits index the table.
+#[inline]
+fn key_hash(key: &[u8], seed: u64) -> u64 {
+    let n = key.len();
+    let u64_at = |at: usize| u64::from_le_bytes(key[at..at + 8].try_into().unwrap());
+    let u32_at = |at: usize| u64::from(u32::from_le_bytes(key[at..at + 4].try_into().unwrap()));
+    let mut hash = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    match n {
+        0 => {}
+        1..=3 => {
+            let bytes =
+                u64::from(key[0]) | u64::from(key[n / 2]) << 8 | u64::from(key[n - 1]) << 16;
+            hash = (hash ^ bytes).wrapping_mul(seed);
+        }
+        4..=7 => hash = (hash ^ (u32_at(0) | u32_at(n - 4) << 32)).wrapping_mul(seed),
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                hash = (hash ^ u64_at(at)).wrapping_mul(seed);
+                at += 8;
+            }
+            hash = (hash ^ u64_at(n - 8)).wrapping_mul(seed);
+        }
+    }
+    hash ^ (hash >> 31)
 }
 
 /// Byte equality for short strings, a word at a time, without a call to `memcmp`.
@@ -221,28 +250,10 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, field: &'static str) ->
 }
 
 fn describe(body: &[u8], error: &super::reader::Error) -> Failure {
-    let at = path_at(body, error.offset());
-    // A union (an event's `data.object`, say) parses its alternative from buffered JSON, and its
-    // error's offset is the union's value: the path inside it comes from `union_error`.
-    match UNION_FAILURE.with(|slot| slot.borrow_mut().take()) {
-        Some(inner) => Failure {
-            path: join_paths(&at, &inner.path),
-            message: inner.message,
-        },
-        None => Failure {
-            path: at,
-            message: error.message().to_owned(),
-        },
-    }
-}
-
-/// `outer` followed by `inner`, where `.` is the path of the whole document.
-fn join_paths(outer: &str, inner: &str) -> String {
-    match (outer, inner) {
-        (_, ".") => outer.to_owned(),
-        (".", _) => inner.to_owned(),
-        (_, _) if inner.starts_with('[') => format!("{outer}{inner}"),
-        _ => format!("{outer}.{inner}"),
+    Failure {
+        path: path_at(body, error.offset()),
+        message: error.message().to_owned(),
+        offset: error.offset(),
     }
 }
 
@@ -281,8 +292,10 @@ fn path_at(body: &[u8], offset: usize) -> String {
                     if let Some(Frame::Object(key)) = stack.last_mut() {
                         let raw = &body[start..(i + 1).min(body.len())];
                         *key = Some(serde_json::from_slice(raw).unwrap_or_else(|_| {
-                            String::from_utf8_lossy(&raw[1..raw.len().saturating_sub(1)])
-                                .into_owned()
+                            // A key cut short by the end of the body: its text as it is.
+                            let text = &raw[1..];
+                            let text = text.strip_suffix(b"\"").unwrap_or(text);
+                            String::from_utf8_lossy(text).into_owned()
                         }));
                     }
                     expecting_key = false;
@@ -314,6 +327,78 @@ fn path_at(body: &[u8], offset: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The values the generator's test checks too (`emit/field_table.rs`): the tables it
+    /// builds are indexed by the hash computed here.
+    #[test]
+    fn hashes_keys_as_the_generator_does() {
+        let keys = [
+            "",
+            "a",
+            "id",
+            "obj",
+            "object",
+            "created",
+            "livemode",
+            "client_reference_id",
+        ];
+        let hashes: Vec<u64> = keys
+            .iter()
+            .map(|key| key_hash(key.as_bytes(), 0x2545_F491_4F6C_DD1D))
+            .collect();
+        assert_eq!(
+            hashes,
+            [
+                0,
+                4368526576506062249,
+                6499545054599545091,
+                11173312094103256927,
+                10981284141365651346,
+                13763081234367077342,
+                6308652068303758454,
+                7666729924519966804,
+            ]
+        );
+    }
+
+    /// Keys are found in any order, and only the names are.
+    #[test]
+    fn fields_find_keys_in_any_order() {
+        #[derive(Debug, PartialEq)]
+        struct Found(Vec<usize>);
+        impl<'de> serde::Deserialize<'de> for Found {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = Found;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Found, A::Error> {
+                        // A table the generator built for these names.
+                        let mut fields = Fields::new(
+                            &["a", "bb", "id"],
+                            &[0, 0, 3, 0, 1, 2, 0, 0],
+                            5741395155545305595,
+                        );
+                        let mut found = Vec::new();
+                        while let Some(position) = fields.next_field(&mut map)? {
+                            found.push(position);
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        Ok(Found(found))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+        let text = r#"{"id": 1, "x": 2, "a": 3, "bb": 4, "b": 5, "": 6, "a": 7}"#;
+        let found: Found = super::super::reader::from_str(text).unwrap();
+        assert_eq!(found, Found(vec![2, 0, 1, 0]));
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
@@ -359,21 +444,40 @@ mod tests {
         assert_eq!(message, "missing field `live`");
     }
 
-    /// A union as generated code reads one: the JSON buffered, then parsed as its alternative
-    /// (a `Page`).
+    /// A union as generated code reads one: its value's shape seen first, then read as its
+    /// alternative (a `Page`).
     #[derive(Debug)]
     struct Union;
 
-    impl<'de> serde::Deserialize<'de> for Union {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            from_buffered::<Page>(&value.to_string()).map_err(union_error::<D::Error>)?;
+    impl super::super::peek::Peek for Union {
+        const PEEK: &'static str = super::super::peek::PEEK_OBJECT;
+
+        fn read<'de, D: serde::Deserializer<'de>>(
+            _shape: super::super::peek::Shape<'_>,
+            content: D,
+        ) -> Result<Self, D::Error> {
+            <Page as serde::Deserialize>::deserialize(content)?;
             Ok(Union)
         }
     }
 
+    impl<'de> serde::Deserialize<'de> for Union {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::super::peek::deserialize_peeking(deserializer)
+        }
+    }
+
+    /// Another deserializer buffers the union, and its error still names the path inside.
     #[test]
-    fn a_buffered_union_s_inner_path_joins_the_outer_one() {
+    fn a_union_read_by_serde_json_names_the_path_inside_it() {
+        let error = serde_json::from_str::<Union>(r#"{"data": [], "has_more": "no"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("(at `has_more`)"), "{error}");
+    }
+
+    #[test]
+    fn a_union_s_inner_path_joins_the_outer_one() {
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
         struct Outer {
@@ -420,9 +524,6 @@ mod tests {
             message.starts_with("invalid type: string \"no\""),
             "{message}"
         );
-        assert_eq!(join_paths(".", "a"), "a");
-        assert_eq!(join_paths("a", "."), "a");
-        assert_eq!(join_paths("a", "[2].b"), "a[2].b");
     }
 
     #[test]
@@ -454,6 +555,16 @@ mod tests {
         assert_eq!(
             (path.as_str(), message.as_str()),
             ("picky", "not this (at `x`)")
+        );
+    }
+
+    /// A body that ends just after the `"` opening a key (found by the differential test).
+    #[test]
+    fn a_key_cut_at_its_quote_is_an_error() {
+        let (path, message) = failure::<Page>(r#"{"has_more": true, ""#);
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            (".", "EOF while parsing a string")
         );
     }
 

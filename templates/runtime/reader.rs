@@ -19,8 +19,10 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-/// How deep arrays and objects may nest, as in serde_json (whose limit keeps a hostile body from
-/// overflowing the stack).
+use super::peek;
+
+/// The nesting of arrays and objects that is refused, as in serde_json (whose limit keeps a
+/// hostile body from overflowing the stack): 127 levels are read, the 128th is an error.
 const MAX_DEPTH: u32 = 128;
 
 /// A parse error: its message and the byte offset it is about, once known. Boxed, so a
@@ -154,7 +156,7 @@ impl<'de> Reader<'de> {
 
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth >= MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
         }
         self.pos += 1;
@@ -168,7 +170,7 @@ impl<'de> Reader<'de> {
         if self.depth == depth {
             self.skip_whitespace();
             if self.peek() != Some(b']') {
-                return Err(self.unclosed());
+                return Err(self.unclosed_list());
             }
             self.pos += 1;
             self.depth -= 1;
@@ -182,16 +184,36 @@ impl<'de> Reader<'de> {
         self.depth -= 1;
         self.skip_whitespace();
         if self.peek() != Some(b'}') {
-            return Err(self.unclosed());
+            return Err(self.unclosed_object());
         }
         self.pos += 1;
         Ok(value)
     }
 
+    /// Why an array whose visitor stopped reading is not closed at `pos`, as serde_json says
+    /// it: after a comma, at what follows it.
     #[cold]
-    fn unclosed(&self) -> Error {
+    fn unclosed_list(&mut self) -> Error {
         match self.peek() {
-            None => self.eof("a value"),
+            None => self.eof("a list"),
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b']') => self.error("trailing comma"),
+                    _ => self.error("trailing characters"),
+                }
+            }
+            Some(_) => self.error("trailing characters"),
+        }
+    }
+
+    /// Why an object whose visitor stopped reading is not closed at `pos`, as serde_json says
+    /// it.
+    #[cold]
+    fn unclosed_object(&self) -> Error {
+        match self.peek() {
+            None => self.eof("an object"),
             Some(b',') => self.error("trailing comma"),
             Some(_) => self.error("trailing characters"),
         }
@@ -202,24 +224,7 @@ impl<'de> Reader<'de> {
     fn string(&mut self) -> Result<Cow<'de, str>, Error> {
         let bytes = self.text.as_bytes();
         let start = self.pos + 1;
-        let mut end = start;
-        // Eight bytes at a time up to the first `"`, `\` or control character (SWAR: a byte of
-        // `word ^ quote` is 0 where `word` has a `"`; the lowest flagged byte is exact).
-        const ONES: u64 = u64::from_ne_bytes([1; 8]);
-        const HIGH: u64 = ONES << 7;
-        while let Some(chunk) = bytes.get(end..end + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap());
-            let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-            let flags = (zero(word ^ (ONES * u64::from(b'"')))
-                | zero(word ^ (ONES * u64::from(b'\\')))
-                | word.wrapping_sub(ONES * 0x20) & !word)
-                & HIGH;
-            if flags != 0 {
-                end += flags.trailing_zeros() as usize / 8;
-                break;
-            }
-            end += 8;
-        }
+        let mut end = self.plain_run(start);
         while let Some(&byte) = bytes.get(end) {
             match byte {
                 b'"' => {
@@ -238,6 +243,77 @@ impl<'de> Reader<'de> {
         }
         self.pos = end;
         Err(self.eof("a string"))
+    }
+
+    /// The first `"`, `\` or control character at or after `from` (or the end of the text),
+    /// found eight bytes at a time (SWAR: a byte of `word ^ quote` is 0 where `word` has a `"`;
+    /// the lowest flagged byte is exact).
+    #[inline]
+    fn plain_run(&self, from: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut end = from;
+        const ONES: u64 = u64::from_ne_bytes([1; 8]);
+        const HIGH: u64 = ONES << 7;
+        while let Some(chunk) = bytes.get(end..end + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap());
+            let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+            let flags = (zero(word ^ (ONES * u64::from(b'"')))
+                | zero(word ^ (ONES * u64::from(b'\\')))
+                | word.wrapping_sub(ONES * 0x20) & !word)
+                & HIGH;
+            if flags != 0 {
+                return end + flags.trailing_zeros() as usize / 8;
+            }
+            end += 8;
+        }
+        // The last few bytes, one at a time.
+        while let Some(&byte) = bytes.get(end) {
+            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                break;
+            }
+            end += 1;
+        }
+        end
+    }
+
+    /// Skips the string at `pos` (a `"`) as serde_json skips one it ignores: escapes are
+    /// checked, but a `\u` escape's surrogates need not pair.
+    fn skip_string(&mut self) -> Result<(), Error> {
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos + 1;
+        loop {
+            at = self.plain_run(at);
+            match bytes.get(at) {
+                Some(b'"') => {
+                    self.pos = at + 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos = at + 1;
+                    match self.peek() {
+                        Some(b'u') => {
+                            self.hex4()?;
+                        }
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(_) => return Err(self.error("invalid escape")),
+                        None => return Err(self.eof("a string")),
+                    }
+                    at = self.pos;
+                }
+                Some(_) => {
+                    self.pos = at;
+                    return Err(self.error(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ));
+                }
+                None => {
+                    self.pos = at;
+                    return Err(self.eof("a string"));
+                }
+            }
+        }
     }
 
     /// The rest of a string with escapes, from its first `\` at `at`.
@@ -304,35 +380,58 @@ impl<'de> Reader<'de> {
     fn unicode_escape(&mut self) -> Result<char, Error> {
         let high = self.hex4()?;
         let code = match high {
+            0xDC00..=0xDFFF => {
+                return Err(self.error_before("lone leading surrogate in hex escape"))
+            }
             0xD800..=0xDBFF => {
-                if self.text.as_bytes().get(self.pos..self.pos + 2) != Some(b"\\u") {
-                    return Err(self.error("lone leading surrogate in hex escape"));
+                for expected in [b'\\', b'u'] {
+                    match self.peek() {
+                        Some(byte) if byte == expected => self.pos += 1,
+                        Some(_) => {
+                            self.pos += 1;
+                            return Err(self.error_before("unexpected end of hex escape"));
+                        }
+                        None => return Err(self.eof("a string")),
+                    }
                 }
-                self.pos += 1;
+                self.pos -= 1;
                 let low = self.hex4()?;
                 if !(0xDC00..=0xDFFF).contains(&low) {
-                    return Err(self.error("lone leading surrogate in hex escape"));
+                    return Err(self.error_before("lone leading surrogate in hex escape"));
                 }
                 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
             }
             _ => high,
         };
-        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
+        // Surrogates are handled above: every other code is a `char`.
+        Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 
-    /// The four hex digits after the `u` at `pos`; leaves `pos` after them.
+    /// An error about the byte before `pos`, the last one read.
+    #[cold]
+    fn error_before(&self, message: &str) -> Error {
+        Error::at(message, self.pos - 1)
+    }
+
+    /// The four hex digits after the `u` at `pos`; leaves `pos` after them. As in serde_json, a
+    /// bad digit is reported at the fourth, and fewer than four at the end of the text.
     fn hex4(&mut self) -> Result<u32, Error> {
-        let digits = self.text.get(self.pos + 1..self.pos + 5);
-        let value = digits
-            .filter(|digits| digits.bytes().all(|b| b.is_ascii_hexdigit()))
-            .and_then(|digits| u32::from_str_radix(digits, 16).ok());
-        match value {
-            Some(value) => {
-                self.pos += 5;
-                Ok(value)
-            }
-            None => Err(self.error("invalid escape")),
+        let Some(digits) = self.text.as_bytes().get(self.pos + 1..self.pos + 5) else {
+            self.pos = self.text.len();
+            return Err(self.eof("a string"));
+        };
+        self.pos += 5;
+        let mut value = 0;
+        for &digit in digits {
+            let nibble = match digit {
+                b'0'..=b'9' => digit - b'0',
+                b'a'..=b'f' => digit - b'a' + 10,
+                b'A'..=b'F' => digit - b'A' + 10,
+                _ => return Err(self.error_before("invalid escape")),
+            };
+            value = value << 4 | u32::from(nibble);
         }
+        Ok(value)
     }
 
     /// `literal` (`null`, `true` or `false`) at `pos`.
@@ -344,13 +443,50 @@ impl<'de> Reader<'de> {
             self.pos += N;
             Ok(())
         } else {
-            Err(self.error("expected value"))
+            Err(self.literal_error(literal))
+        }
+    }
+
+    /// Where and why `literal` does not match, as serde_json says it: at the first byte that
+    /// differs, or at the end of the text.
+    #[cold]
+    fn literal_error(&mut self, literal: &[u8]) -> Error {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let same = rest.iter().zip(literal).take_while(|(a, b)| a == b).count();
+        self.pos += same;
+        if same == rest.len() {
+            self.eof("a value")
+        } else {
+            self.error("expected ident")
         }
     }
 
     /// A number at `pos`, handed to `visitor` as serde_json would: integers as `u64` or `i64`
     /// while they fit, anything else as `f64`.
     fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Error> {
+        let number = self.scan_number()?;
+        if !number.float {
+            if !number.negative {
+                return visitor.visit_u64(number.magnitude);
+            }
+            // `-0` is the float -0.0, as in serde_json.
+            if number.magnitude != 0 && number.magnitude <= 1 << 63 {
+                return visitor.visit_i64((number.magnitude as i64).wrapping_neg());
+            }
+        }
+        match self.text[number.start..self.pos].parse::<f64>() {
+            Ok(value) if value.is_finite() => visitor.visit_f64(value),
+            _ => {
+                // As serde_json reports it: where the exponent overflowed, else at the last byte.
+                self.pos = number.exponent_overflow.unwrap_or(self.pos - 1);
+                Err(self.error("number out of range"))
+            }
+        }
+    }
+
+    /// Reads past the number at `pos`, checking its syntax (all that serde_json checks of a
+    /// number it skips).
+    fn scan_number(&mut self) -> Result<ScannedNumber, Error> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
         let negative = bytes[start] == b'-';
@@ -368,8 +504,13 @@ impl<'de> Reader<'de> {
             }
             at += 1;
         }
-        if at == digits || (bytes[digits] == b'0' && at - digits > 1) {
+        if at == digits {
             self.pos = at;
+            return Err(self.error("invalid number"));
+        }
+        if bytes[digits] == b'0' && at - digits > 1 {
+            // At the digit after the leading zero, as serde_json reports it.
+            self.pos = digits + 1;
             return Err(self.error("invalid number"));
         }
         let mut float = overflow;
@@ -385,13 +526,28 @@ impl<'de> Reader<'de> {
             }
             float = true;
         }
+        // The digit at which a positive exponent no longer fits an `i32`: serde_json reports a
+        // number that is out of range there, rather than at its end.
+        let mut exponent_overflow = None;
         if let Some(b'e' | b'E') = bytes.get(at) {
             at += 1;
+            let positive = bytes.get(at) != Some(&b'-');
             if let Some(b'+' | b'-') = bytes.get(at) {
                 at += 1;
             }
             let exponent = at;
-            while let Some(b'0'..=b'9') = bytes.get(at) {
+            let mut value: i32 = 0;
+            while let Some(&digit @ b'0'..=b'9') = bytes.get(at) {
+                let next = value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(i32::from(digit - b'0')));
+                match next {
+                    Some(next) => value = next,
+                    None if positive && exponent_overflow.is_none() && at > exponent => {
+                        exponent_overflow = Some(at);
+                    }
+                    None => {}
+                }
                 at += 1;
             }
             if at == exponent {
@@ -401,46 +557,196 @@ impl<'de> Reader<'de> {
             float = true;
         }
         self.pos = at;
-        if !float {
-            if !negative {
-                return visitor.visit_u64(magnitude);
+        Ok(ScannedNumber {
+            start,
+            negative,
+            magnitude,
+            float,
+            exponent_overflow,
+        })
+    }
+
+    /// Hands `visitor` the shape of the next value (and, of an object, what its top-level
+    /// `member` holds) as the variant of an enum whose content is the value, still unread.
+    fn peeked<V: Visitor<'de>>(&mut self, member: &str, visitor: V) -> Result<V::Value, Error> {
+        let (kind, found) = match self.next_token("a value")? {
+            b'{' if member.is_empty() => (Kind::Object, Found::Missing),
+            b'{' => (Kind::Object, self.find_member(member)),
+            b'"' => (Kind::String, Found::Missing),
+            b'[' => (Kind::Array, Found::Missing),
+            b'n' => (Kind::Null, Found::Missing),
+            b't' | b'f' => (Kind::Bool, Found::Missing),
+            b'-' | b'0'..=b'9' => (Kind::Number, Found::Missing),
+            _ => return Err(self.error("expected value")),
+        };
+        visitor.visit_enum(Peeked {
+            kind,
+            found,
+            reader: self,
+        })
+    }
+
+    /// What the top-level `member` of the object at `pos` holds, found by skipping the members
+    /// before it (the first one, if repeated). The object is not read: a syntax error stops the
+    /// search, and the read that follows reports it.
+    fn find_member(&self, member: &str) -> Found<'de> {
+        let mut scan = Reader {
+            text: self.text,
+            pos: self.pos + 1,
+            depth: 0,
+        };
+        loop {
+            if scan.next_token("").ok() != Some(b'"') {
+                return Found::Missing;
             }
-            // `-0` is the float -0.0, as in serde_json.
-            if magnitude != 0 && magnitude <= 1 << 63 {
-                return visitor.visit_i64((magnitude as i64).wrapping_neg());
+            let Ok(key) = scan.string() else {
+                return Found::Missing;
+            };
+            if scan.next_token("").ok() != Some(b':') {
+                return Found::Missing;
             }
-        }
-        match self.text[start..at].parse::<f64>() {
-            Ok(value) if value.is_finite() => visitor.visit_f64(value),
-            _ => {
-                self.pos = start;
-                Err(self.error("number out of range"))
+            scan.pos += 1;
+            if key == member {
+                return match scan.next_token("") {
+                    Ok(b'"') => scan.string().map_or(Found::Other, Found::Str),
+                    Ok(b't') if scan.literal(b"true").is_ok() => Found::Bool(true),
+                    Ok(b'f') if scan.literal(b"false").is_ok() => Found::Bool(false),
+                    _ => Found::Other,
+                };
             }
+            if scan.skip().is_err() || scan.next_token("").ok() != Some(b',') {
+                return Found::Missing;
+            }
+            scan.pos += 1;
         }
     }
 
-    /// Skips one value (a member a type doesn't know), checking it as closely as reading it.
+    /// Skips one value (a member a type doesn't know) as serde_json skips one: checked as closely
+    /// as when reading it, except that a `\u` escape's surrogates need not pair and nesting has
+    /// no limit. Containers are counted, not recursed into, so no depth overflows the stack.
     fn skip(&mut self) -> Result<(), Error> {
-        match self.next_token("a value")? {
-            b'"' => self.string().map(drop),
-            b'{' => {
-                self.enter()?;
-                let mut members = Members::new(self);
-                while de::MapAccess::next_key::<de::IgnoredAny>(&mut members)?.is_some() {
-                    members.reader.skip()?;
+        let mut open = OpenContainers::default();
+        'value: loop {
+            match self.next_token("a value")? {
+                b'"' => self.skip_string()?,
+                b'{' => {
+                    self.pos += 1;
+                    match self.next_token("an object")? {
+                        b'}' => self.pos += 1,
+                        b'"' => {
+                            open.push(true);
+                            self.skip_key()?;
+                            continue 'value;
+                        }
+                        _ => return Err(self.error("key must be a string")),
+                    }
                 }
-                Ok(())
-            }
-            b'[' => {
-                self.enter()?;
-                let mut items = Items::new(self);
-                while items.more()? {
-                    items.reader.skip()?;
+                b'[' => {
+                    self.pos += 1;
+                    if self.next_token("a list")? == b']' {
+                        self.pos += 1;
+                    } else {
+                        open.push(false);
+                        continue 'value;
+                    }
                 }
-                Ok(())
+                b'-' | b'0'..=b'9' => {
+                    self.scan_number()?;
+                }
+                _ => de::Deserializer::deserialize_any(&mut *self, de::IgnoredAny).map(drop)?,
             }
-            _ => de::Deserializer::deserialize_any(&mut *self, de::IgnoredAny).map(drop),
+            // After a value: the containers it closes, then a comma before the next value.
+            while let Some(object) = open.innermost() {
+                let reading = if object { "an object" } else { "a list" };
+                match self.next_token(reading)? {
+                    b',' => {
+                        self.pos += 1;
+                        match self.next_token(reading)? {
+                            b'"' if object => self.skip_key()?,
+                            b'}' if object => return Err(self.error("trailing comma")),
+                            _ if object => return Err(self.error("key must be a string")),
+                            b']' => return Err(self.error("trailing comma")),
+                            _ => {}
+                        }
+                        continue 'value;
+                    }
+                    b'}' if object => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    b']' if !object => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    _ if object => return Err(self.error("expected `,` or `}`")),
+                    _ => return Err(self.error("expected `,` or `]`")),
+                }
+            }
+            return Ok(());
         }
+    }
+
+    /// Skips a key at `pos` (a `"`) and the `:` after it.
+    fn skip_key(&mut self) -> Result<(), Error> {
+        self.skip_string()?;
+        if self.next_token("an object")? != b':' {
+            return Err(self.error("expected `:`"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+}
+
+/// A number `scan_number` read past.
+struct ScannedNumber {
+    start: usize,
+    negative: bool,
+    /// The integer's magnitude, when it is one that fits a `u64`.
+    magnitude: u64,
+    /// Whether it has a fraction or exponent, or an integer part too long for a `u64`.
+    float: bool,
+    /// The digit at which a positive exponent no longer fits an `i32`.
+    exponent_overflow: Option<usize>,
+}
+
+/// The containers `skip` is inside, innermost last: one bit each, set for an object.
+#[derive(Default)]
+struct OpenContainers {
+    depth: usize,
+    /// The first 64 levels.
+    low: u64,
+    /// Each further 64.
+    high: Vec<u64>,
+}
+
+impl OpenContainers {
+    fn push(&mut self, object: bool) {
+        let (word, bit) = (self.depth / 64, self.depth % 64);
+        let word = match word {
+            0 => &mut self.low,
+            n => {
+                if self.high.len() < n {
+                    self.high.push(0);
+                }
+                &mut self.high[n - 1]
+            }
+        };
+        *word = *word & !(1 << bit) | u64::from(object) << bit;
+        self.depth += 1;
+    }
+
+    fn pop(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Whether the innermost open container is an object; `None` when none is open.
+    fn innermost(&self) -> Option<bool> {
+        let top = self.depth.checked_sub(1)?;
+        let word = match top / 64 {
+            0 => self.low,
+            n => self.high[n - 1],
+        };
+        Some(word >> (top % 64) & 1 == 1)
     }
 }
 
@@ -503,11 +809,25 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         }
     }
 
+    /// An ordinary newtype struct is its content; the names of `peek.rs` ask for a look at the
+    /// value before it is read, or for its text.
+    #[inline]
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
+        if name.starts_with('\0') {
+            if let Some(member) = peek::peeked_member(name) {
+                return self.peeked(member, visitor);
+            }
+            if name == peek::RAW_TEXT {
+                self.skip_whitespace();
+                let start = self.pos;
+                self.skip()?;
+                return visitor.visit_borrowed_str(&self.text[start..self.pos]);
+            }
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -713,6 +1033,102 @@ impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
         } else {
             Ok(None)
         }
+    }
+}
+
+/// The kind of a peeked value.
+#[derive(Clone, Copy)]
+enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// The peeked member of an object.
+enum Found<'de> {
+    Missing,
+    Str(Cow<'de, str>),
+    Bool(bool),
+    Other,
+}
+
+/// A peeked value for `visit_enum`: its shape as the variant, the value as the content.
+struct Peeked<'a, 'de> {
+    kind: Kind,
+    found: Found<'de>,
+    reader: &'a mut Reader<'de>,
+}
+
+impl<'a, 'de> de::EnumAccess<'de> for Peeked<'a, 'de> {
+    type Error = Error;
+    type Variant = PeekedContent<'a, 'de>;
+
+    #[inline]
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self::Variant), Error> {
+        let member = match &self.found {
+            Found::Missing => peek::Member::Missing,
+            Found::Str(text) => peek::Member::Str(text),
+            Found::Bool(flag) => peek::Member::Bool(*flag),
+            Found::Other => peek::Member::Other,
+        };
+        let shape = match self.kind {
+            Kind::Null => peek::Shape::Null,
+            Kind::Bool => peek::Shape::Bool,
+            Kind::Number => peek::Shape::Number,
+            Kind::String => peek::Shape::String,
+            Kind::Array => peek::Shape::Array,
+            Kind::Object => peek::Shape::Object(member),
+        };
+        let borrowed = match &self.found {
+            Found::Str(Cow::Borrowed(text)) => Some(*text),
+            _ => None,
+        };
+        let variant = seed.deserialize(peek::ShapeWriter {
+            shape,
+            borrowed,
+            error: std::marker::PhantomData,
+        })?;
+        Ok((variant, PeekedContent(self.reader)))
+    }
+}
+
+/// The peeked value itself, read by the alternative its shape chose.
+struct PeekedContent<'a, 'de>(&'a mut Reader<'de>);
+
+impl<'de> de::VariantAccess<'de> for PeekedContent<'_, 'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        Err(de::Error::custom(
+            "a peeked value is read as a newtype variant",
+        ))
+    }
+
+    #[inline]
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        seed.deserialize(self.0)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, Error> {
+        Err(de::Error::custom(
+            "a peeked value is read as a newtype variant",
+        ))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Error> {
+        Err(de::Error::custom(
+            "a peeked value is read as a newtype variant",
+        ))
     }
 }
 

@@ -71,15 +71,34 @@ fn full_api_takes_overlays_and_fixtures() {
         ["a.yaml", "dir"].map(std::path::PathBuf::from)
     );
     assert_eq!(task.exercise.as_deref(), Some("fixtures.json".as_ref()));
+    assert!(!task.generate_only);
     assert!(parse(&["full-api", "--spec", "spec.yaml"]).is_err());
+    assert!(matches!(
+        parse(&["full-api", "--spec", "spec.yaml", "--out", "out", "--generate-only"]),
+        Ok(Task::FullApi(task)) if task.generate_only
+    ));
+    let both = [
+        "--out",
+        "out",
+        "--generate-only",
+        "--exercise",
+        "fixtures.json",
+    ];
+    assert!(parse(&[&["full-api", "--spec", "spec.yaml"][..], &both].concat()).is_err());
 }
 
 #[test]
 fn bench_runs_default_to_three_and_must_be_positive() {
-    assert!(matches!(parse(&["bench"]), Ok(Task::Bench { runs }) if runs.get() == 3));
     assert!(
-        matches!(parse(&["bench", "--runs", "1"]), Ok(Task::Bench { runs }) if runs.get() == 1)
+        matches!(parse(&["bench"]), Ok(Task::Bench { runs, peers }) if runs.get() == 3 && !peers)
     );
+    assert!(
+        matches!(parse(&["bench", "--runs", "1"]), Ok(Task::Bench { runs, .. }) if runs.get() == 1)
+    );
+    assert!(matches!(
+        parse(&["bench", "--peers"]),
+        Ok(Task::Bench { peers: true, .. })
+    ));
     assert!(parse(&["bench", "--runs", "0"]).is_err());
     assert!(matches!(parse(&["crate-checks"]), Ok(Task::CrateChecks)));
     assert!(parse(&["crate-checks", "--bogus"]).is_err());

@@ -1,7 +1,7 @@
 //! Maintainer tasks: `cargo xtask regenerate [--check] [package options]`,
 //! `cargo xtask spec-diff OLD NEW [--json]`,
-//! `cargo xtask full-api --spec PATH --out DIR [--overlay PATH]... [--exercise FIXTURES]`,
-//! `cargo xtask crate-checks`, `cargo xtask bench [--runs N]`,
+//! `cargo xtask full-api --spec PATH --out DIR [--overlay PATH]... [--exercise FIXTURES |
+//! --generate-only]`, `cargo xtask crate-checks`, `cargo xtask bench [--runs N] [--peers]`,
 //! `cargo xtask names --crate DIR [--spec PATH [--overlay PATH]...] [--json]`
 //! (`cargo xtask help` says more).
 
@@ -57,6 +57,10 @@ enum Task {
         /// Runs of each measurement (the table shows medians with min-max)
         #[arg(long, value_name = "N", default_value = "3")]
         runs: NonZeroUsize,
+        /// Only the peer benchmark (benches/peers): generate its full-API crate, run it and
+        /// print its rows (also to target/bench-peers.md)
+        #[arg(long)]
+        peers: bool,
     },
     /// Report how a user meets a generated crate's public names: named after the URL,
     /// contradicting the docs, stuttering, too long, repeated
@@ -69,7 +73,7 @@ fn main() -> ExitCode {
         Task::SpecDiff { old, new, json } => spec_diff(&old, &new, json),
         Task::FullApi(task) => task.run(),
         Task::CrateChecks => crate_checks::run(&workspace_root()),
-        Task::Bench { runs } => bench::run(&workspace_root(), runs.get()),
+        Task::Bench { runs, peers } => bench::run(&workspace_root(), runs.get(), peers),
         Task::Names(task) => task.run(),
     };
     match result {
@@ -149,7 +153,8 @@ pub(crate) const RUNTIME_DEFAULT_FEATURES: &str = "rustls,http2,webhooks";
 /// Without `exercise`, with `cargo check`; with it (Stripe's fixtures for the spec), the crate
 /// with every module is built into the whole-API exercise, which is then run (see [`exercise`]),
 /// and the subsets are built too (a check would build every dependency again as metadata).
-/// Overlays repair the spec (CI's whole-API checks use none but those).
+/// Overlays repair the spec (CI's whole-API checks use none but those). With `generate_only`, it
+/// only generates the crate.
 #[derive(Debug, clap::Args)]
 struct FullApi {
     #[command(flatten)]
@@ -160,6 +165,10 @@ struct FullApi {
     /// Stripe's fixtures for the spec: build and run the whole-API exercise with them
     #[arg(long, value_name = "FIXTURES")]
     exercise: Option<PathBuf>,
+    /// Only generate the crate, without compiling it (e.g. the peer benchmark's:
+    /// `--spec spec/full/spec3-2026-01-28.clover.json --out benches/peers/full-api`)
+    #[arg(long, conflicts_with = "exercise")]
+    generate_only: bool,
 }
 
 impl FullApi {
@@ -167,6 +176,9 @@ impl FullApi {
         let spec = &self.source.spec;
         let overlays = self.source.overlay_files().map_err(|e| e.to_string())?;
         let crate_name = write_full_api(spec, &overlays, &self.out)?;
+        if self.generate_only {
+            return Ok(ExitCode::SUCCESS);
+        }
         let mut runs: Vec<(String, Vec<String>)> = Vec::new();
         let command = match &self.exercise {
             Some(fixtures) => {

@@ -1,5 +1,7 @@
-//! Response parsing side by side: every path of `stripegen_peer_bench::PATHS` on both payloads.
-//! Run by `cargo xtask bench`, or `cargo bench --manifest-path benches/peers/Cargo.toml`.
+//! Response parsing side by side: every path of `stripegen_peer_bench::PATHS` on every payload
+//! (criterion groups `peers_<payload>`). Run by `cargo xtask bench` (`--peers` for this one
+//! alone), or by hand after generating the full-API crate (see the crate's docs):
+//! `cargo bench --manifest-path benches/peers/Cargo.toml --bench peers`.
 
 use std::hint::black_box;
 
@@ -13,7 +15,7 @@ fn parse(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(payload.bytes.len() as u64));
         for path in &PATHS {
             group.bench_function(path.name, |b| {
-                b.iter(|| (path.parse)(black_box(&payload.bytes), payload.list))
+                b.iter(|| (path.parse)(black_box(&payload.bytes), payload.kind))
             });
         }
         group.finish();

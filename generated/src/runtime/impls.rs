@@ -74,6 +74,23 @@ macro_rules! impl_deserialize_object {
     };
 }
 
+/// `Deserialize` for a generated union, through its `Peek` impl: the runtime's reader shows it
+/// the value's kind (and its `object`) before the value is read.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_deserialize_peeking {
+    ($name:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            #[inline]
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                super::deserialize_peeking(deserializer)
+            }
+        }
+    };
+}
+
 /// Constructors, `as_str`, `Display` and conversions from strings for a generated ID newtype
 /// (`pub struct $name(String)`).
 #[doc(hidden)]

@@ -11,6 +11,7 @@ mod impls;
 mod json;
 mod options;
 mod pagination;
+mod peek;
 mod reader;
 mod response;
 mod retry;
@@ -32,9 +33,17 @@ pub use jiff;
 /// some). v1 sends Unix seconds instead: [`Timestamp`].
 pub use jiff::Timestamp as DateTime;
 #[doc(hidden)]
-pub use json::{deserialize_wire, from_buffered, required, union_error, BufferedFailure, Fields};
+pub use json::{
+    deserialize_wire, from_buffered, parse as parse_body, required, union_error, BufferedFailure,
+    Failure as ParseFailure, Fields,
+};
 pub use options::RequestOptions;
 pub use pagination::ListStream;
+#[doc(hidden)]
+pub use peek::{
+    deserialize_peeking, text_of, unrecognized, Member, Peek, Shape, PEEK_DELETED, PEEK_KIND,
+    PEEK_OBJECT,
+};
 pub use response::{ResponseExt, ResponseMeta, WithResponse};
 #[cfg(feature = "deserialize-params")]
 #[doc(hidden)]

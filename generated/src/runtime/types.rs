@@ -10,6 +10,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::json::{required, Fields};
+use super::peek::{deserialize_peeking, IsObject, Member, Peek, Shape, PEEK_DELETED, PEEK_KIND};
 
 /// A point in time as Stripe sends it: whole seconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -136,20 +137,25 @@ impl<T: Serialize, D: Serialize> Serialize for Deletable<T, D> {
     }
 }
 
-impl<'de, T: DeserializeOwned, D: DeserializeOwned> Deserialize<'de> for Deletable<T, D> {
-    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
-        // Only `"deleted": true` tells the two apart, and it may come last: the object is read
-        // once into a value, then into the form it is.
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.get("deleted") == Some(&serde_json::Value::Bool(true)) {
-            D::deserialize(value)
-                .map(Self::Deleted)
-                .map_err(de::Error::custom)
-        } else {
-            T::deserialize(value)
-                .map(Self::Live)
-                .map_err(de::Error::custom)
+impl<T: DeserializeOwned, D: DeserializeOwned> Peek for Deletable<T, D> {
+    /// Only `"deleted": true` tells the two apart, and it may come last: the runtime's reader
+    /// finds it by skipping the members before it, then the object is read once, as the form
+    /// it is.
+    const PEEK: &'static str = PEEK_DELETED;
+
+    #[inline]
+    fn read<'de, De: Deserializer<'de>>(shape: Shape<'_>, content: De) -> Result<Self, De::Error> {
+        match shape {
+            Shape::Object(Member::Bool(true)) => D::deserialize(content).map(Self::Deleted),
+            _ => T::deserialize(content).map(Self::Live),
         }
+    }
+}
+
+impl<'de, T: DeserializeOwned, D: DeserializeOwned> Deserialize<'de> for Deletable<T, D> {
+    #[inline]
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        deserialize_peeking(deserializer)
     }
 }
 
@@ -198,36 +204,77 @@ where
     T: Object + DeserializeOwned,
     T::Id: From<String>,
 {
+    /// The runtime's reader shows the value's kind first, so an expanded object is read
+    /// straight from the body as `T` (a `Deletable` peeks in turn); any other deserializer
+    /// reads it as a string or a map.
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ExpandableVisitor<T>(std::marker::PhantomData<T>);
+        deserializer.deserialize_newtype_struct(PEEK_KIND, ExpandableVisitor(PhantomData))
+    }
+}
 
-        impl<'de, T> Visitor<'de> for ExpandableVisitor<T>
+struct ExpandableVisitor<T>(PhantomData<T>);
+
+impl<'de, T> Visitor<'de> for ExpandableVisitor<T>
+where
+    T: Object + DeserializeOwned,
+    T::Id: From<String>,
+{
+    type Value = Expandable<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an ID string or an expanded object")
+    }
+
+    /// From the runtime's reader: the kind, and the value still unread.
+    #[inline]
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        struct Content<T>(PhantomData<T>, bool);
+
+        impl<'de, T> DeserializeSeed<'de> for Content<T>
         where
             T: Object + DeserializeOwned,
             T::Id: From<String>,
         {
             type Value = Expandable<T>;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an ID string or an expanded object")
-            }
-
-            fn visit_str<E: de::Error>(self, id: &str) -> Result<Self::Value, E> {
-                Ok(Expandable::Id(T::Id::from(id.to_owned())))
-            }
-
-            fn visit_string<E: de::Error>(self, id: String) -> Result<Self::Value, E> {
-                Ok(Expandable::Id(T::Id::from(id)))
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                // Deserializing the object straight from the map keeps error paths precise.
-                let object = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Expandable::Object(Box::new(object)))
+            #[inline]
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                content: D,
+            ) -> Result<Self::Value, D::Error> {
+                if self.1 {
+                    T::deserialize(content).map(|object| Expandable::Object(Box::new(object)))
+                } else {
+                    content.deserialize_any(ExpandableVisitor(PhantomData))
+                }
             }
         }
 
-        deserializer.deserialize_any(ExpandableVisitor(std::marker::PhantomData))
+        let (is_object, content) = data.variant_seed(IsObject)?;
+        de::VariantAccess::newtype_variant_seed(content, Content(PhantomData, is_object))
+    }
+
+    /// From any other deserializer.
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_str<E: de::Error>(self, id: &str) -> Result<Self::Value, E> {
+        Ok(Expandable::Id(T::Id::from(id.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, id: String) -> Result<Self::Value, E> {
+        Ok(Expandable::Id(T::Id::from(id)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        // Deserializing the object straight from the map keeps error paths precise.
+        let object = T::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Expandable::Object(Box::new(object)))
     }
 }
 
@@ -442,6 +489,26 @@ where
     Nullable::deserialize(deserializer).map(Some)
 }
 
+/// The members of an envelope, with their table for `Fields` (as the generator builds them for
+/// generated structs; a test checks every name is found).
+type FieldTable = (&'static [&'static str], &'static [u16], u64);
+
+const LIST: FieldTable = (
+    &["data", "has_more", "url"],
+    &[0, 1, 3, 2, 0, 0, 0, 0],
+    691831230387106525,
+);
+const SEARCH_LIST: FieldTable = (
+    &["data", "has_more", "next_page", "total_count", "url"],
+    &[0, 0, 0, 0, 3, 4, 5, 0, 0, 0, 0, 0, 0, 0, 1, 2],
+    7896453708697931523,
+);
+const V2_LIST: FieldTable = (
+    &["data", "next_page_url", "previous_page_url"],
+    &[1, 2, 0, 0, 0, 3, 0, 0],
+    9297588916226421123,
+);
+
 /// One page of a list call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct List<T> {
@@ -468,7 +535,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
                 let (mut data, mut has_more, mut url) = (None, None, None);
-                let mut fields = Fields::new(&["data", "has_more", "url"]);
+                let mut fields = Fields::new(LIST.0, LIST.1, LIST.2);
                 while let Some(field) = fields.next_field(&mut map)? {
                     match field {
                         0 => data = Some(map.next_value_seed(Items(PhantomData))?),
@@ -579,8 +646,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SearchList<T> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SearchList<T>, A::Error> {
                 let (mut data, mut has_more, mut next_page, mut total_count, mut url) =
                     (None, None, None, None, None);
-                let mut fields =
-                    Fields::new(&["data", "has_more", "next_page", "total_count", "url"]);
+                let mut fields = Fields::new(SEARCH_LIST.0, SEARCH_LIST.1, SEARCH_LIST.2);
                 while let Some(field) = fields.next_field(&mut map)? {
                     match field {
                         0 => data = Some(map.next_value_seed(Items(PhantomData))?),
@@ -647,7 +713,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for V2List<T> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V2List<T>, A::Error> {
                 let (mut data, mut next, mut previous) = (None, None, None);
-                let mut fields = Fields::new(&["data", "next_page_url", "previous_page_url"]);
+                let mut fields = Fields::new(V2_LIST.0, V2_LIST.1, V2_LIST.2);
                 while let Some(field) = fields.next_field(&mut map)? {
                     match field {
                         0 => data = Some(map.next_value_seed(Items(PhantomData))?),
@@ -791,6 +857,17 @@ impl Serialize for FileUpload {
 mod tests {
     use super::*;
 
+    #[test]
+    fn envelope_tables_find_every_member() {
+        for (names, slots, seed) in [LIST, SEARCH_LIST, V2_LIST] {
+            let fields = Fields::new(names, slots, seed);
+            for (position, name) in names.iter().enumerate() {
+                assert_eq!(fields.lookup(name.as_bytes()), position, "{name}");
+            }
+            assert_eq!(fields.lookup(b"object"), usize::MAX);
+        }
+    }
+
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     struct ThingId(String);
 
@@ -831,16 +908,26 @@ mod tests {
     #[test]
     fn an_expandable_that_can_be_deleted_reads_each_form() {
         type Field = Expandable<Deletable<Thing, DeletedThing>>;
-        let id: Field = serde_json::from_str(r#""th_1""#).unwrap();
+        // The runtime's reader (which peeks) and serde_json (which buffers) read alike.
+        let read = |text: &str| -> Field {
+            let by_reader = super::super::reader::from_str::<Field>(text).unwrap();
+            assert_eq!(
+                by_reader,
+                serde_json::from_str::<Field>(text).unwrap(),
+                "{text}"
+            );
+            by_reader
+        };
+        let id = read(r#""th_1""#);
         assert_eq!(id, Expandable::Id(ThingId("th_1".into())));
-        let live: Field = serde_json::from_str(r#"{"id":"th_2","name":"a"}"#).unwrap();
+        let live = read(r#"{"id":"th_2","name":"a","deleted":false}"#);
         let name = live
             .as_object()
             .and_then(Deletable::as_live)
             .map(|t| t.name.as_str());
         assert_eq!(name, Some("a"));
         // `deleted` last: the form is only known at the end of the object.
-        let deleted: Field = serde_json::from_str(r#"{"id":"th_3","deleted":true}"#).unwrap();
+        let deleted = read(r#"{"id":"th_3","meta":{"deleted":false},"deleted":true}"#);
         assert!(deleted.as_object().is_some_and(Deletable::is_deleted));
         for (field, id) in [(&id, "th_1"), (&live, "th_2"), (&deleted, "th_3")] {
             assert_eq!(field.id().0, id);
@@ -850,6 +937,14 @@ mod tests {
         // An object that is neither form is an error naming what is missing.
         let err = serde_json::from_str::<Field>(r#"{"id":"th_4"}"#).unwrap_err();
         assert!(err.to_string().contains("name"), "{err}");
+        let err = super::super::reader::from_str::<Field>(r#"{"id":"th_4"}"#).unwrap_err();
+        assert_eq!(err.message(), "missing field `name`");
+        // Neither an ID nor an object.
+        let err = super::super::reader::from_str::<Field>("7").unwrap_err();
+        assert!(
+            err.message().contains("an ID string or an expanded object"),
+            "{err}"
+        );
     }
 
     #[derive(Serialize)]

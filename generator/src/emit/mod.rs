@@ -7,6 +7,7 @@
 //! from the IR.
 
 mod calls;
+mod field_table;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -14,17 +15,18 @@ use quote::quote;
 
 use crate::ir::*;
 
-/// The items of one module.
-pub fn module(module: &Module) -> TokenStream {
+/// The items of one module; an error names a type that cannot be emitted.
+pub fn module(module: &Module) -> Result<TokenStream, String> {
     let types = module
         .types
         .iter()
-        .map(|def| type_def(def, &module.name, &gate_within(&def.gate, &module.gate)));
+        .map(|def| type_def(def, &module.name, &gate_within(&def.gate, &module.gate)))
+        .collect::<Result<Vec<_>, String>>()?;
     let calls = calls::operations(module);
-    quote! {
+    Ok(quote! {
         #(#types)*
         #calls
-    }
+    })
 }
 
 /// The crate root: docs, the runtime re-exported, the modules and the API version.
@@ -284,13 +286,13 @@ pub fn type_ref(ty: &TypeRef, module: &str) -> TokenStream {
 }
 
 /// A type and its impls, each item behind `gate`.
-fn type_def(def: &TypeDef, module: &str, gate: &TokenStream) -> TokenStream {
+fn type_def(def: &TypeDef, module: &str, gate: &TokenStream) -> Result<TokenStream, String> {
     let docs = doc(&def.doc);
     let deprecated = deprecated(def.deprecated);
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct { fields, object } => {
-            types::structure(&name, fields, object.as_ref(), def.direction, module, gate)
+            types::structure(&name, fields, object.as_ref(), def.direction, module, gate)?
         }
         TypeKind::Enum { variants } => types::string_enum(&name, variants, gate),
         TypeKind::Union {
@@ -318,9 +320,9 @@ fn type_def(def: &TypeDef, module: &str, gate: &TokenStream) -> TokenStream {
             quote! { #gate #webhooks pub type #name = #ty; }
         }
     };
-    quote! {
+    Ok(quote! {
         #docs
         #deprecated
         #body
-    }
+    })
 }

@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::field_table::{field_table, FieldTable};
 use super::{deprecated, doc, ident, type_ref};
 use crate::ir::*;
 use crate::names::snake;
@@ -15,7 +16,7 @@ pub(super) fn structure(
     direction: Direction,
     module: &str,
     gate: &TokenStream,
-) -> TokenStream {
+) -> Result<TokenStream, String> {
     let all_optional = fields.iter().all(|f| !f.required);
     let field_tokens = fields.iter().map(|field| {
         let docs = doc(&field.doc);
@@ -91,8 +92,8 @@ pub(super) fn structure(
                     #has_id
                 })
             });
-            let deserialize = deserialize_struct(name, fields, gate);
-            quote! {
+            let deserialize = deserialize_struct(name, fields, gate)?;
+            Ok(quote! {
                 #gate
                 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
                 #[non_exhaustive]
@@ -101,14 +102,14 @@ pub(super) fn structure(
                 }
                 #deserialize
                 #object_impl
-            }
+            })
         }
         Direction::Request => {
             let constructor = request_constructor(name, fields, module, gate);
             let default = all_optional.then(|| quote! { Default, });
             // Request structs (and request unions below) can also be read from JSON behind the
             // generated crate's off-by-default `deserialize-params` feature (property tests).
-            quote! {
+            Ok(quote! {
                 #gate
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
                 #[cfg_attr(feature = "deserialize-params", derive(::serde::Deserialize))]
@@ -116,7 +117,7 @@ pub(super) fn structure(
                     #(#field_tokens)*
                 }
                 #constructor
-            }
+            })
         }
     }
 }
@@ -127,12 +128,27 @@ pub(super) fn structure(
 /// the last one found first, then a scan; unknown keys skipped), so each struct compiles to a
 /// single small visitor: responses are most of the generated crate's compile time. The names
 /// are sorted, which is mostly the order Stripe writes them in.
-fn deserialize_struct(name: &Ident, fields: &[Field], gate: &TokenStream) -> TokenStream {
+fn deserialize_struct(
+    name: &Ident,
+    fields: &[Field],
+    gate: &TokenStream,
+) -> Result<TokenStream, String> {
     let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
     sorted.sort_by(|a, b| a.1.wire_name.cmp(&b.1.wire_name));
     let slot = |index: usize| format_ident!("slot_{index}");
     let slots: Vec<Ident> = (0..fields.len()).map(slot).collect();
-    let wires = sorted.iter().map(|(_, f)| f.wire_name.as_str());
+    let wires: Vec<&str> = sorted.iter().map(|(_, f)| f.wire_name.as_str()).collect();
+    let FieldTable {
+        seed,
+        slots: table_slots,
+    } = field_table(&wires).ok_or_else(|| {
+        format!("the fields of `{name}` repeat a name, or are too many to look up")
+    })?;
+    let slot_values = table_slots
+        .into_iter()
+        .map(proc_macro2::Literal::u16_unsuffixed);
+    let seed = proc_macro2::Literal::u64_unsuffixed(seed);
+    let table = quote! { &[#(#wires),*], &[#(#slot_values),*], #seed };
     // A field that is an `Option` anyway reads straight into its slot (`null` is `None`); a
     // required one is wrapped, so a missing key can be told apart.
     let reads: Vec<TokenStream> = sorted
@@ -157,12 +173,12 @@ fn deserialize_struct(name: &Ident, fields: &[Field], gate: &TokenStream) -> Tok
     });
     let read_fields = match reads.as_slice() {
         [] => quote! {
-            let mut fields = super::Fields::new(&[]);
+            let mut fields = super::Fields::new(#table);
             while fields.next_field(&mut map)?.is_some() {}
         },
         [read] => quote! {
             #(let mut #slots = None;)*
-            let mut fields = super::Fields::new(&[#(#wires),*]);
+            let mut fields = super::Fields::new(#table);
             while fields.next_field(&mut map)?.is_some() {
                 #read;
             }
@@ -171,7 +187,7 @@ fn deserialize_struct(name: &Ident, fields: &[Field], gate: &TokenStream) -> Tok
             let positions = (0..reads.len()).map(proc_macro2::Literal::usize_unsuffixed);
             quote! {
                 #(let mut #slots = None;)*
-                let mut fields = super::Fields::new(&[#(#wires),*]);
+                let mut fields = super::Fields::new(#table);
                 while let Some(field) = fields.next_field(&mut map)? {
                     match field {
                         #(#positions => #reads,)*
@@ -186,7 +202,7 @@ fn deserialize_struct(name: &Ident, fields: &[Field], gate: &TokenStream) -> Tok
         .any(|f| f.deprecated)
         .then(|| quote! { #[allow(deprecated)] });
     let from_fields = ident(FROM_FIELDS);
-    quote! {
+    Ok(quote! {
         #gate
         impl #name {
             #allow_deprecated
@@ -197,7 +213,7 @@ fn deserialize_struct(name: &Ident, fields: &[Field], gate: &TokenStream) -> Tok
         }
         #gate
         super::impl_deserialize_object!(#name);
-    }
+    })
 }
 
 /// `new(required...)` for every request struct (`new()` when nothing is required), so every
@@ -322,9 +338,7 @@ pub(super) fn union(
                 }
             };
         }
-        // Alternatives are tried in order on the buffered JSON, like `#[serde(untagged)]`, but
-        // through the same parse as responses instead of serde's private buffering, which
-        // would compile every alternative's deserializer a second time.
+        let reads = reads_by_kind(variants, &names);
         return quote! {
             #gate
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -335,18 +349,17 @@ pub(super) fn union(
                 #unknown(::serde_json::Value),
             }
             #gate
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = ::serde_json::Value::deserialize(deserializer)?;
-                    let text = value.to_string();
-                    #(
-                        if let Ok(parsed) = super::from_buffered(&text) {
-                            return Ok(Self::#names(parsed));
-                        }
-                    )*
-                    Ok(Self::#unknown(value))
+            impl super::Peek for #name {
+                const PEEK: &'static str = super::PEEK_KIND;
+                fn read<'de, D: ::serde::Deserializer<'de>>(shape: super::Shape<'_>, content: D) -> Result<Self, D::Error> {
+                    Ok(match shape {
+                        #(#reads)*
+                        _ => Self::#unknown(::serde::Deserialize::deserialize(content)?),
+                    })
                 }
             }
+            #gate
+            super::impl_deserialize_peeking!(#name);
         };
     }
     // Every alternative has an `object` here. An alternative's own gate (the webhook
@@ -375,17 +388,60 @@ pub(super) fn union(
             }
         }
         #gate
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = ::serde_json::Value::deserialize(deserializer)?;
-                let object = value.get("object").and_then(::serde_json::Value::as_str);
-                Ok(match object {
-                    #(#variant_gates Some(#objects) => Self::#names(super::from_buffered(&value.to_string()).map_err(super::union_error::<D::Error>)?),)*
-                    _ => Self::#unknown(value),
+        impl super::Peek for #name {
+            const PEEK: &'static str = super::PEEK_OBJECT;
+            fn read<'de, D: ::serde::Deserializer<'de>>(shape: super::Shape<'_>, content: D) -> Result<Self, D::Error> {
+                Ok(match shape.tag() {
+                    #(#variant_gates Some(#objects) => Self::#names(::serde::Deserialize::deserialize(content)?),)*
+                    _ => Self::#unknown(::serde::Deserialize::deserialize(content)?),
                 })
             }
         }
+        #gate
+        super::impl_deserialize_peeking!(#name);
     }
+}
+
+/// The arms of a union's `read`, one per JSON kind some alternative accepts: the alternative
+/// itself when it is the only one, else each tried in order on the value's text (the catch-all
+/// keeps a value none of them reads).
+fn reads_by_kind(variants: &[UnionVariant], names: &[Ident]) -> Vec<TokenStream> {
+    let unknown = ident(CATCH_ALL_VARIANT);
+    JsonKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let candidates: Vec<&Ident> = variants
+                .iter()
+                .zip(names)
+                .filter(|(v, _)| v.accepts.contains(kind))
+                .map(|(_, name)| name)
+                .collect();
+            let pattern = match kind {
+                JsonKind::Bool => quote! { super::Shape::Bool },
+                JsonKind::Number => quote! { super::Shape::Number },
+                JsonKind::String => quote! { super::Shape::String },
+                JsonKind::Array => quote! { super::Shape::Array },
+                JsonKind::Object => quote! { super::Shape::Object(_) },
+            };
+            match candidates.as_slice() {
+                [] => None,
+                [only] => Some(quote! {
+                    #pattern => Self::#only(::serde::Deserialize::deserialize(content)?),
+                }),
+                several => Some(quote! {
+                    #pattern => {
+                        let text = super::text_of(content)?;
+                        #(
+                            if let Ok(parsed) = super::from_buffered(&text) {
+                                return Ok(Self::#several(parsed));
+                            }
+                        )*
+                        Self::#unknown(super::unrecognized(&text))
+                    }
+                }),
+            }
+        })
+        .collect()
 }
 
 pub(super) fn id(name: &Ident, gate: &TokenStream) -> TokenStream {

@@ -144,6 +144,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 object,
                 gate: Gate::Always,
+                accepts: Vec::new(),
             });
         }
         let dispatch_on_object = variants.iter().all(|v| v.object.is_some())

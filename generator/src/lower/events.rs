@@ -111,6 +111,7 @@ impl<'a> Lowerer<'a> {
                     },
                     object: Some(object.to_owned()),
                     gate: Gate::Always,
+                    accepts: Vec::new(),
                 });
             }
         }

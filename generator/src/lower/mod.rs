@@ -16,6 +16,7 @@ mod alternatives;
 mod events;
 mod features;
 mod inline;
+mod kinds;
 mod operations;
 mod paths;
 mod placement;
@@ -75,6 +76,7 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
         feature_aliases: Vec::new(),
     };
     recursion::box_recursive_fields(&mut api);
+    kinds::mark_accepted_kinds(&mut api);
     features::gate_items(&mut api, &always_compiled);
     Ok(api)
 }

@@ -7,14 +7,37 @@ use stripegen_compiled_snapshots::{
     fixture_emptyable, fixture_expandable, fixture_names, fixture_polymorphic, fixture_recursive,
 };
 
+/// Reads `value` both ways a generated type meets JSON, and checks they agree: through the
+/// runtime's reader (as the client reads a body: unions peek at the value first) and through
+/// `serde_json::from_value` (another deserializer: unions buffer it).
+fn read_both<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+    value: serde_json::Value,
+) -> T {
+    let by_reader = stripe_api::from_buffered::<T>(&value.to_string())
+        .map_err(stripe_api::union_error::<serde_json::Error>)
+        .unwrap_or_else(|e| panic!("{value}: {e}"));
+    let by_serde_json = serde_json::from_value::<T>(value).unwrap();
+    assert_eq!(by_reader, by_serde_json);
+    by_reader
+}
+
+/// The error of reading `value` through the runtime's reader.
+fn reader_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+    value: serde_json::Value,
+) -> String {
+    stripe_api::from_buffered::<T>(&value.to_string())
+        .map_err(stripe_api::union_error::<serde_json::Error>)
+        .unwrap_err()
+        .to_string()
+}
+
 #[test]
 fn object_unions_dispatch_on_object_and_keep_unknown_objects() {
     use fixture_polymorphic::payouts::{Payout, PayoutAmountDetail, PayoutDestination};
     let payout = |destination: serde_json::Value, amount: serde_json::Value| {
-        serde_json::from_value::<Payout>(json!({
+        read_both::<Payout>(json!({
             "id": "po_1", "object": "payout", "destination": destination, "amount_detail": amount,
         }))
-        .unwrap()
     };
     let card = payout(
         json!({"id": "card_1", "object": "card", "brand": "visa"}),
@@ -23,8 +46,9 @@ fn object_unions_dispatch_on_object_and_keep_unknown_objects() {
     assert!(matches!(&card.destination, PayoutDestination::Card(c) if c.brand == "visa"));
     assert_eq!(card.amount_detail, PayoutAmountDetail::Integer(5));
 
+    // `object` anywhere among the members, after nested values the peek skips.
     let bank = payout(
-        json!({"id": "ba_1", "object": "bank_account", "last4": "6789"}),
+        json!({"id": "ba_1", "last4": "6789", "extra": {"object": "card", "x": [1, {"y": "}"}]}, "object": "bank_account"}),
         json!({"net": 90, "fee": 10}),
     );
     assert!(matches!(
@@ -49,17 +73,61 @@ fn object_unions_dispatch_on_object_and_keep_unknown_objects() {
         serde_json::to_value(&future.destination).unwrap(),
         json!({"id": "x_1", "object": "wallet"})
     );
+    // No `object`, or one that is not a string: the catch-all.
+    for destination in [json!({"id": "x_2"}), json!({"object": 1}), json!([1])] {
+        let read = payout(destination.clone(), json!(1));
+        assert_eq!(
+            read.destination,
+            PayoutDestination::Unrecognized(destination)
+        );
+    }
+}
+
+#[test]
+fn alternatives_of_one_kind_are_tried_in_order() {
+    use fixture_polymorphic::payouts::{Payout, PayoutSchedule};
+    let schedule = |schedule: serde_json::Value| {
+        read_both::<Payout>(json!({
+            "id": "po_1", "object": "payout", "amount_detail": 1,
+            "destination": {"id": "card_1", "object": "card", "brand": "visa"},
+            "schedule": schedule,
+        }))
+        .schedule
+    };
+    assert_eq!(
+        schedule(json!("daily")),
+        Some(PayoutSchedule::String("daily".into()))
+    );
+    assert!(matches!(
+        schedule(json!({"weekday": "monday"})),
+        Some(PayoutSchedule::Weekly(w)) if w.weekday == "monday"
+    ));
+    assert!(matches!(
+        schedule(json!({"day": 3})),
+        Some(PayoutSchedule::Monthly(m)) if m.day == 3
+    ));
+    assert_eq!(
+        schedule(json!({"hour": 3})),
+        Some(PayoutSchedule::Unrecognized(json!({"hour": 3})))
+    );
+    assert_eq!(
+        schedule(json!(true)),
+        Some(PayoutSchedule::Unrecognized(json!(true)))
+    );
 }
 
 #[test]
 fn a_known_object_with_a_bad_field_reports_where() {
     use fixture_polymorphic::payouts::Payout;
-    let err = serde_json::from_value::<Payout>(json!({
+    let payout = json!({
         "id": "po_1", "object": "payout", "amount_detail": 1,
         "destination": {"id": "card_1", "object": "card", "brand": 7},
-    }))
-    .unwrap_err();
+    });
+    let err = serde_json::from_value::<Payout>(payout.clone()).unwrap_err();
     assert!(err.to_string().contains("at `brand`"), "{err}");
+    // The reader reads the alternative straight from the text: the path is the whole one.
+    let err = reader_error::<Payout>(payout);
+    assert!(err.contains("at `destination.brand`"), "{err}");
 }
 
 #[test]
