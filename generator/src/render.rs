@@ -23,6 +23,7 @@ const RUNTIME: &[(&str, &str)] = runtime_files!(
     "blocking.rs",
     "client.rs",
     "error.rs",
+    "field_hash.rs",
     "form.rs",
     "idempotency.rs",
     "impls.rs",

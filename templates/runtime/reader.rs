@@ -224,25 +224,22 @@ impl<'de> Reader<'de> {
     fn string(&mut self) -> Result<Cow<'de, str>, Error> {
         let bytes = self.text.as_bytes();
         let start = self.pos + 1;
-        let mut end = self.plain_run(start);
-        while let Some(&byte) = bytes.get(end) {
-            match byte {
-                b'"' => {
-                    self.pos = end + 1;
-                    return Ok(Cow::Borrowed(&self.text[start..end]));
-                }
-                b'\\' => return self.escaped(start, end).map(Cow::Owned),
-                0..=0x1F => {
-                    self.pos = end;
-                    return Err(self.error(
-                        "control character (\\u0000-\\u001F) found while parsing a string",
-                    ));
-                }
-                _ => end += 1,
+        let end = self.plain_run(start);
+        match bytes.get(end) {
+            Some(b'"') => {
+                self.pos = end + 1;
+                Ok(Cow::Borrowed(&self.text[start..end]))
+            }
+            Some(b'\\') => self.escaped(start, end).map(Cow::Owned),
+            Some(_) => {
+                self.pos = end;
+                Err(self.error("control character (\\u0000-\\u001F) found while parsing a string"))
+            }
+            None => {
+                self.pos = end;
+                Err(self.eof("a string"))
             }
         }
-        self.pos = end;
-        Err(self.eof("a string"))
     }
 
     /// The first `"`, `\` or control character at or after `from` (or the end of the text),
@@ -364,12 +361,9 @@ impl<'de> Reader<'de> {
                 _ => {
                     // Copies up to the next `"`, `\` or control character (all ASCII, so `at`
                     // stays on a character boundary).
-                    let run = bytes[at..]
-                        .iter()
-                        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                        .unwrap_or(bytes.len() - at);
-                    text.push_str(&self.text[at..at + run]);
-                    at += run;
+                    let end = self.plain_run(at);
+                    text.push_str(&self.text[at..end]);
+                    at = end;
                 }
             }
         }

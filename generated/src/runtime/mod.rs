@@ -5,6 +5,7 @@
 pub mod blocking;
 mod client;
 mod error;
+mod field_hash;
 mod form;
 mod idempotency;
 mod impls;

@@ -1,7 +1,11 @@
 //! The table a response struct finds its fields by: a perfect hash of its field names, so the
 //! runtime's `Fields` finds any key's position with one hash and one comparison. The hash is
-//! the runtime's (`templates/runtime/json.rs`, `key_hash`); the two must stay alike, which the
-//! snapshot behaviour tests and every full-API exercise prove by reading every field.
+//! the runtime's own code, included from its template.
+
+#[path = "../../../templates/runtime/field_hash.rs"]
+mod field_hash;
+
+use field_hash::key_hash;
 
 /// A struct's table: `slots` (a power of two long) holds each name's position + 1 at the index
 /// the top bits of its hash with `seed` give; 0 where no name lands.
@@ -59,66 +63,9 @@ fn seed_at(n: u64) -> u64 {
     (z ^ (z >> 31)) | 1
 }
 
-/// The runtime's `key_hash`, byte for byte.
-fn key_hash(key: &[u8], seed: u64) -> u64 {
-    let n = key.len();
-    let u64_at = |at: usize| u64::from_le_bytes(key[at..at + 8].try_into().unwrap());
-    let u32_at = |at: usize| u64::from(u32::from_le_bytes(key[at..at + 4].try_into().unwrap()));
-    let mut hash = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    match n {
-        0 => {}
-        1..=3 => {
-            let bytes =
-                u64::from(key[0]) | u64::from(key[n / 2]) << 8 | u64::from(key[n - 1]) << 16;
-            hash = (hash ^ bytes).wrapping_mul(seed);
-        }
-        4..=7 => hash = (hash ^ (u32_at(0) | u32_at(n - 4) << 32)).wrapping_mul(seed),
-        _ => {
-            let mut at = 0;
-            while at + 8 < n {
-                hash = (hash ^ u64_at(at)).wrapping_mul(seed);
-                at += 8;
-            }
-            hash = (hash ^ u64_at(n - 8)).wrapping_mul(seed);
-        }
-    }
-    hash ^ (hash >> 31)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The values the runtime's test checks too (`json.rs`): the two hashes agree.
-    #[test]
-    fn hashes_as_the_runtime_does() {
-        let hashes: Vec<u64> = KEYS
-            .iter()
-            .map(|key| key_hash(key.as_bytes(), 0x2545_F491_4F6C_DD1D))
-            .collect();
-        assert_eq!(hashes, KNOWN_HASHES);
-    }
-
-    const KEYS: [&str; 8] = [
-        "",
-        "a",
-        "id",
-        "obj",
-        "object",
-        "created",
-        "livemode",
-        "client_reference_id",
-    ];
-    const KNOWN_HASHES: [u64; 8] = [
-        0,
-        4368526576506062249,
-        6499545054599545091,
-        11173312094103256927,
-        10981284141365651346,
-        13763081234367077342,
-        6308652068303758454,
-        7666729924519966804,
-    ];
 
     /// Every name lands in its own slot, for every struct shape: few names, many, names that
     /// differ in one byte, in the middle of a long name, or only in length.
